@@ -1,0 +1,440 @@
+"""Domain model of the bijlage: themes, ambitions, measures, rows (workstreams) and letters.
+
+The key fact (see DESIGN.md): status belongs to a *row* -- one ambition pursued through one
+measure -- not to a measure. That row is called ``Workstream`` here (Dutch: uitwerking).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .vmnumbers import format_vm_numbers
+
+
+class PhaseCode(models.TextChoices):
+    """Stable codes of the four legend phases, used in URLs and machine-readable output."""
+
+    NOT_STARTED = "not_started", _(
+        "Beleidsmatige uitwerking van verbetermaatregel moet nog starten"
+    )
+    POLICY = "policy", _("Verbetermaatregel bevindt zich in fase waarin beleid wordt uitgewerkt")
+    IMPLEMENTATION = "implementation", _(
+        "Verbetermaatregel bevindt zich in fase van voorbereiden implementatie"
+    )
+    IMPLEMENTED = "implemented", _("Verbetermaatregel is geïmplementeerd")
+
+
+class DelayReason(models.TextChoices):
+    """Why a row is delayed; a flag beside the phase, not a phase."""
+
+    IT_DEPENDENCY = "it_dependency", _("IV-afhankelijkheid")
+    CAPACITY = "capacity", _("Capaciteitstekort")
+    PRIORITIES = "priorities", _("Andere prioriteiten")
+    OTHER = "other", _("Anders")
+
+
+class Theme(models.Model):
+    """A bold section row of the bijlage ("Verrekening"), grouping ambitions in a fixed order."""
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    order = models.PositiveIntegerField(_("volgorde"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("thema")
+        verbose_name_plural = _("thema's")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Phase(models.Model):
+    """One of the four phases of the legend, with its icon."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True, choices=PhaseCode.choices)
+    label = models.CharField(_("omschrijving"), max_length=200)
+    short_label = models.CharField(_("korte omschrijving"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("volgorde"), unique=True)
+    icon = models.CharField(
+        _("icoon"), max_length=8, help_text=_("Symbool voor tekstexports, bijvoorbeeld ◑.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("fase")
+        verbose_name_plural = _("fasen")
+
+    def __str__(self):
+        return self.short_label or self.label
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class ITDependency(models.Model):
+    """Something in the IT landscape (IV) that a row waits for."""
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    description = models.TextField(_("toelichting"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("IV-afhankelijkheid")
+        verbose_name_plural = _("IV-afhankelijkheden")
+
+    def __str__(self):
+        return self.name
+
+
+class Ambition(models.Model):
+    """A goal of the collection strategy (invorderingsstrategie), on a page of that document."""
+
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("thema"), on_delete=models.PROTECT, related_name="ambitions"
+    )
+    name = models.CharField(_("naam"), max_length=300)
+    strategy_page = models.PositiveSmallIntegerField(
+        _("pagina IS"), null=True, blank=True, help_text=_("Pagina in de invorderingsstrategie.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["theme__order", "strategy_page", "name"]
+        verbose_name = _("ambitie")
+        verbose_name_plural = _("ambities")
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "name"], name="unique_ambition_per_theme")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MeasureQuerySet(models.QuerySet):
+    def with_numbers(self):
+        """Measures with their VM numbers prefetched, for lists and labels."""
+        return self.prefetch_related("vm_numbers")
+
+
+class Measure(models.Model):
+    """An improvement measure (verbetermaatregel), identified by zero or more VM numbers."""
+
+    name = models.CharField(_("naam"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("omschrijving"), blank=True)
+    history = HistoricalRecords()
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("verbetermaatregel")
+        verbose_name_plural = _("verbetermaatregelen")
+
+    def __str__(self):
+        label = self.vm_label
+        return f"{self.name} ({label})" if label else self.name
+
+    def get_absolute_url(self):
+        return reverse("measures:measure-detail", kwargs={"slug": self.slug})
+
+    @property
+    def numbers(self) -> list[int]:
+        return sorted(vm.number for vm in self.vm_numbers.all())
+
+    @property
+    def vm_label(self) -> str:
+        return format_vm_numbers(self.numbers)
+
+
+class VMNumber(models.Model):
+    """One VM number; the database guarantees it belongs to at most one measure."""
+
+    number = models.PositiveSmallIntegerField(
+        _("VM-nummer"),
+        unique=True,
+        error_messages={"unique": _("Dit VM-nummer hoort al bij een andere maatregel.")},
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("maatregel"), on_delete=models.CASCADE, related_name="vm_numbers"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("VM-nummer")
+        verbose_name_plural = _("VM-nummers")
+
+    def __str__(self):
+        return f"VM {self.number}"
+
+    def validate_unique(self, exclude=None):
+        """Name the measure that already holds the number, instead of a bare 'already exists'."""
+        if self.number is not None:
+            other = (
+                VMNumber.objects.filter(number=self.number)
+                .exclude(pk=self.pk)
+                .select_related("measure")
+                .first()
+            )
+            if other and other.measure_id != self.measure_id:
+                raise ValidationError(
+                    {
+                        "number": _("VM %(number)s hoort al bij de maatregel '%(measure)s'.")
+                        % {"number": self.number, "measure": other.measure.name}
+                    }
+                )
+        super().validate_unique(exclude=exclude)
+
+
+class ParliamentaryLetter(models.Model):
+    """A letter to the Tweede Kamer in which it was informed, optionally a Kamerstuk."""
+
+    date = models.DateField(_("datum"))
+    title = models.CharField(_("titel"), max_length=300, blank=True)
+    kamerstuk_year = models.CharField(
+        _("vergaderjaar"), max_length=7, blank=True, help_text=_("Bijvoorbeeld 2022/23.")
+    )
+    kamerstuk_dossier = models.PositiveIntegerField(_("dossiernummer"), null=True, blank=True)
+    kamerstuk_number = models.PositiveIntegerField(_("ondernummer"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("Kamerbrief")
+        verbose_name_plural = _("Kamerbrieven")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kamerstuk_dossier__isnull=True, kamerstuk_number__isnull=True)
+                    | Q(kamerstuk_dossier__isnull=False, kamerstuk_number__isnull=False)
+                ),
+                name="kamerstuk_dossier_and_number_together",
+            )
+        ]
+
+    def __str__(self):
+        label = self.date.strftime("%d-%m-%Y")
+        if self.reference:
+            label = f"{label} ({self.reference})"
+        return label
+
+    @property
+    def reference(self) -> str:
+        """The citation as the bijlage writes it: "Kamerstukken II 2022/23, 31066 nr. 1270"."""
+        if not self.kamerstuk_dossier:
+            return ""
+        year = f" {self.kamerstuk_year}" if self.kamerstuk_year else ""
+        return f"Kamerstukken II{year}, {self.kamerstuk_dossier} nr. {self.kamerstuk_number}"
+
+    @property
+    def url(self) -> str:
+        """The official publication of the Kamerstuk, if it is one."""
+        if not self.kamerstuk_dossier:
+            return ""
+        return (
+            "https://zoek.officielebekendmakingen.nl/"
+            f"kst-{self.kamerstuk_dossier}-{self.kamerstuk_number}.html"
+        )
+
+
+class WorkstreamQuerySet(models.QuerySet):
+    def in_table_order(self):
+        """Rows in the order of the bijlage: by theme, then by their place in the theme."""
+        return self.order_by("theme__order", "theme_id", "order", "pk")
+
+    def for_overview(self):
+        """Everything the overview and the exports show, in a fixed number of queries."""
+        return self.in_table_order().select_related(
+            "theme", "ambition", "measure", "phase", "it_dependency"
+        ).prefetch_related(
+            "measure__vm_numbers",
+            models.Prefetch(
+                "letter_links",
+                queryset=LetterLink.objects.select_related("letter").order_by(
+                    "letter__date", "letter_id"
+                ),
+            ),
+            models.Prefetch("footnotes", queryset=Footnote.objects.order_by("number")),
+            models.Prefetch(
+                "measure__dependencies",
+                queryset=MeasureDependency.objects.select_related(
+                    "depends_on"
+                ).prefetch_related("depends_on__vm_numbers"),
+            ),
+        )
+
+
+class Workstream(models.Model):
+    """A row of the bijlage: one ambition pursued through one measure, with its own status."""
+
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("thema"), on_delete=models.PROTECT, related_name="workstreams"
+    )
+    ambition = models.ForeignKey(
+        Ambition,
+        verbose_name=_("ambitie"),
+        on_delete=models.PROTECT,
+        related_name="workstreams",
+        null=True,
+        blank=True,
+        help_text=_("Leeg voor maatregelen buiten de invorderingsstrategie (N.v.t.)."),
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("verbetermaatregel"),
+        on_delete=models.PROTECT,
+        related_name="workstreams",
+    )
+    order = models.PositiveIntegerField(
+        _("volgorde"), default=0, help_text=_("Plaats van de rij binnen het thema.")
+    )
+    explanation = models.TextField(_("toelichting"), blank=True)
+    status_text = models.TextField(_("stand van zaken"), blank=True)
+    phase = models.ForeignKey(
+        Phase, verbose_name=_("fase"), on_delete=models.PROTECT, related_name="workstreams"
+    )
+    on_hold = models.BooleanField(_("on hold"), default=False)
+    delay_reason = models.CharField(
+        _("reden vertraging"), max_length=32, choices=DelayReason.choices, blank=True
+    )
+    it_dependency = models.ForeignKey(
+        ITDependency,
+        verbose_name=_("IV-afhankelijkheid"),
+        on_delete=models.PROTECT,
+        related_name="workstreams",
+        null=True,
+        blank=True,
+    )
+    target_date = models.DateField(_("streefdatum"), null=True, blank=True)
+    notes = models.TextField(_("notities"), blank=True, help_text=_("Interne notities."))
+    letters = models.ManyToManyField(
+        ParliamentaryLetter,
+        through="LetterLink",
+        verbose_name=_("TK geïnformeerd"),
+        related_name="workstreams",
+        blank=True,
+    )
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = WorkstreamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["theme__order", "order", "pk"]
+        verbose_name = _("rij")
+        verbose_name_plural = _("rijen")
+
+    def __str__(self):
+        ambition = self.ambition.name if self.ambition_id else _("N.v.t.")
+        return f"{ambition} – {self.measure}"
+
+    def clean(self):
+        if self.ambition_id and self.theme_id and self.ambition.theme_id != self.theme_id:
+            raise ValidationError(
+                {"ambition": _("Deze ambitie hoort bij een ander thema dan de rij.")}
+            )
+
+    @property
+    def is_delayed(self) -> bool:
+        return bool(self.delay_reason)
+
+
+class LetterLink(models.Model):
+    """That the Tweede Kamer was informed about a row in a letter (with its own history)."""
+
+    workstream = models.ForeignKey(
+        Workstream, verbose_name=_("rij"), on_delete=models.CASCADE, related_name="letter_links"
+    )
+    letter = models.ForeignKey(
+        ParliamentaryLetter,
+        verbose_name=_("Kamerbrief"),
+        on_delete=models.PROTECT,
+        related_name="links",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["letter__date"]
+        verbose_name = _("TK geïnformeerd")
+        verbose_name_plural = _("TK geïnformeerd")
+        constraints = [
+            models.UniqueConstraint(fields=["workstream", "letter"], name="unique_letter_per_row")
+        ]
+
+    def __str__(self):
+        return str(self.letter)
+
+
+class Footnote(models.Model):
+    """A numbered footnote of the bijlage, marked on a row's explanation or its letter dates."""
+
+    class Location(models.TextChoices):
+        EXPLANATION = "explanation", _("Toelichting")
+        PARLIAMENT = "parliament_informed", _("TK geïnformeerd")
+
+    number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
+    text = models.TextField(_("tekst"))
+    workstream = models.ForeignKey(
+        Workstream,
+        verbose_name=_("rij"),
+        on_delete=models.CASCADE,
+        related_name="footnotes",
+        null=True,
+        blank=True,
+    )
+    location = models.CharField(
+        _("plaats"), max_length=32, choices=Location.choices, default=Location.PARLIAMENT
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("voetnoot")
+        verbose_name_plural = _("voetnoten")
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:60]}"
+
+
+class MeasureDependency(models.Model):
+    """One measure waits for another ("afhankelijk van implementatie van ...")."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("maatregel"), on_delete=models.CASCADE, related_name="dependencies"
+    )
+    depends_on = models.ForeignKey(
+        Measure,
+        verbose_name=_("afhankelijk van"),
+        on_delete=models.PROTECT,
+        related_name="dependants",
+    )
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("afhankelijkheid")
+        verbose_name_plural = _("afhankelijkheden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "depends_on"], name="unique_measure_dependency"
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure=models.F("depends_on")), name="measure_not_own_dependency"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure.name} → {self.depends_on.name}"
+

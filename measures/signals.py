@@ -1,0 +1,16 @@
+"""Keep cached renderings in step with the data: every write to a domain model bumps the version."""
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .cache import bump_data_version
+
+
+def _on_change(sender, **kwargs):
+    if getattr(getattr(sender, "_meta", None), "app_label", None) == "measures":
+        # After commit, so a reader never caches the old data under the new version.
+        transaction.on_commit(bump_data_version)
+
+
+for _signal in (post_save, post_delete, m2m_changed):
+    _signal.connect(_on_change, dispatch_uid=f"measures-data-version-{_signal!r}")
