@@ -17,12 +17,14 @@ from .vmnumbers import format_vm_numbers
 class PhaseCode(models.TextChoices):
     """Stable codes of the four legend phases, used in URLs and machine-readable output."""
 
-    NOT_STARTED = "not_started", _(
-        "Beleidsmatige uitwerking van verbetermaatregel moet nog starten"
+    NOT_STARTED = (
+        "not_started",
+        _("Beleidsmatige uitwerking van verbetermaatregel moet nog starten"),
     )
     POLICY = "policy", _("Verbetermaatregel bevindt zich in fase waarin beleid wordt uitgewerkt")
-    IMPLEMENTATION = "implementation", _(
-        "Verbetermaatregel bevindt zich in fase van voorbereiden implementatie"
+    IMPLEMENTATION = (
+        "implementation",
+        _("Verbetermaatregel bevindt zich in fase van voorbereiden implementatie"),
     )
     IMPLEMENTED = "implemented", _("Verbetermaatregel is geïmplementeerd")
 
@@ -255,23 +257,25 @@ class WorkstreamQuerySet(models.QuerySet):
 
     def for_overview(self):
         """Everything the overview and the exports show, in a fixed number of queries."""
-        return self.in_table_order().select_related(
-            "theme", "ambition", "measure", "phase", "it_dependency"
-        ).prefetch_related(
-            "measure__vm_numbers",
-            models.Prefetch(
-                "letter_links",
-                queryset=LetterLink.objects.select_related("letter").order_by(
-                    "letter__date", "letter_id"
+        return (
+            self.in_table_order()
+            .select_related("theme", "ambition", "measure", "phase", "it_dependency")
+            .prefetch_related(
+                "measure__vm_numbers",
+                models.Prefetch(
+                    "letter_links",
+                    queryset=LetterLink.objects.select_related("letter").order_by(
+                        "letter__date", "letter_id"
+                    ),
                 ),
-            ),
-            models.Prefetch("footnotes", queryset=Footnote.objects.order_by("number")),
-            models.Prefetch(
-                "measure__dependencies",
-                queryset=MeasureDependency.objects.select_related(
-                    "depends_on"
-                ).prefetch_related("depends_on__vm_numbers"),
-            ),
+                models.Prefetch("footnotes", queryset=Footnote.objects.order_by("number")),
+                models.Prefetch(
+                    "measure__dependencies",
+                    queryset=MeasureDependency.objects.select_related(
+                        "depends_on"
+                    ).prefetch_related("depends_on__vm_numbers"),
+                ),
+            )
         )
 
 
@@ -437,4 +441,3 @@ class MeasureDependency(models.Model):
 
     def __str__(self):
         return f"{self.measure.name} → {self.depends_on.name}"
-

@@ -39,7 +39,7 @@ def parse_vm_numbers(text: str) -> list[int]:
         return []
     numbers: set[int] = set()
     for raw in re.split(r"[,;]|\ben\b", text):
-        token = re.sub(r"(?i)\bvm\b\.?", "", raw).strip()
+        token = re.sub(r"(?i)\bvm\.?", "", raw).strip()
         if not token:
             continue
         match = _TOKEN.match(token)

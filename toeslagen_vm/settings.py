@@ -144,6 +144,8 @@ STORAGES = {
     },
 }
 
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
 LOGIN_URL = "admin:login"
 
 # Overview paging: the page lists this many rows; exports always contain all rows.

@@ -1,0 +1,46 @@
+"""Template helpers for the bijlage: phase icons and dates as the bijlage writes them."""
+
+import datetime
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# Harvey balls: the phase reads from the shape, never from colour alone.
+_SHAPES = {
+    "not_started": "",
+    "policy": '<path d="M8 8V1.5A6.5 6.5 0 0 1 14.5 8Z" fill="currentColor"/>',
+    "implementation": '<path d="M8 1.5A6.5 6.5 0 0 1 8 14.5Z" fill="currentColor"/>',
+    "implemented": '<circle cx="8" cy="8" r="6.5" fill="currentColor"/>',
+}
+
+
+@register.simple_tag
+def phase_icon(code: str, size: int = 16):
+    """An inline SVG icon for a phase code (decorative: the label is always shown beside it)."""
+    shape = _SHAPES.get(code, "")
+    return format_html(
+        '<svg class="phase-icon phase-icon--{}" width="{}" height="{}" viewBox="0 0 16 16" '
+        'aria-hidden="true" focusable="false">'
+        '<circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.5"/>'
+        "{}</svg>",
+        code,
+        size,
+        size,
+        mark_safe(shape),  # noqa: S308 -- constant markup above
+    )
+
+
+@register.filter
+def nl_date(value):
+    """An ISO date string or date as dd/mm/jjjj, the way the bijlage writes dates."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.strftime("%d/%m/%Y")

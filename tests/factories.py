@@ -1,0 +1,101 @@
+"""One factory per domain model."""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from measures import models
+
+
+class ThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Theme
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Thema {n}")
+    slug = factory.Sequence(lambda n: f"thema-{n}")
+    order = factory.Sequence(lambda n: n + 100)
+
+
+def phase(code: str) -> models.Phase:
+    """The phase of the legend with this code (created by a migration)."""
+    return models.Phase.objects.get(code=code)
+
+
+class AmbitionFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Ambition
+
+    theme = factory.SubFactory(ThemeFactory)
+    name = factory.Sequence(lambda n: f"Ambitie {n}")
+    strategy_page = factory.Sequence(lambda n: n % 50 + 1)
+
+
+class MeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Measure
+
+    name = factory.Sequence(lambda n: f"Maatregel {n}")
+    slug = factory.Sequence(lambda n: f"maatregel-{n}")
+
+
+class VMNumberFactory(DjangoModelFactory):
+    class Meta:
+        model = models.VMNumber
+
+    number = factory.Sequence(lambda n: n + 100)
+    measure = factory.SubFactory(MeasureFactory)
+
+
+class ITDependencyFactory(DjangoModelFactory):
+    class Meta:
+        model = models.ITDependency
+        django_get_or_create = ["name"]
+
+    name = "Modernisering IV-landschap"
+
+
+class ParliamentaryLetterFactory(DjangoModelFactory):
+    class Meta:
+        model = models.ParliamentaryLetter
+
+    date = datetime.date(2024, 2, 9)
+
+
+class WorkstreamFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Workstream
+
+    ambition = factory.SubFactory(AmbitionFactory)
+    theme = factory.SelfAttribute("ambition.theme")
+    measure = factory.SubFactory(MeasureFactory)
+    order = factory.Sequence(lambda n: n)
+    explanation = factory.Faker("paragraph", locale="nl_NL")
+    status_text = "Implementatiefase."
+    phase = factory.LazyFunction(lambda: phase("implementation"))
+
+
+class LetterLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = models.LetterLink
+
+    workstream = factory.SubFactory(WorkstreamFactory)
+    letter = factory.SubFactory(ParliamentaryLetterFactory)
+
+
+class FootnoteFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Footnote
+
+    number = factory.Sequence(lambda n: n + 100)
+    text = factory.Faker("sentence", locale="nl_NL")
+    workstream = factory.SubFactory(WorkstreamFactory)
+
+
+class MeasureDependencyFactory(DjangoModelFactory):
+    class Meta:
+        model = models.MeasureDependency
+
+    measure = factory.SubFactory(MeasureFactory)
+    depends_on = factory.SubFactory(MeasureFactory)

@@ -1,0 +1,93 @@
+"""The overview shows the bijlage as a person knows it; the JSON export follows the contract."""
+
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from measures.models import Phase, Workstream
+from measures.rows import CONTRACT_FIELDS
+from tests.factories import (
+    FootnoteFactory,
+    LetterLinkFactory,
+    MeasureDependencyFactory,
+    VMNumberFactory,
+    WorkstreamFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_overview_shows_every_row_the_legend_and_the_footnotes(client, bijlage):
+    response = client.get(reverse("measures:overview"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="bijlage__row') == 37
+    assert html.count('class="bijlage__theme"') == 13
+    for phase in Phase.objects.all():
+        assert phase.label in html
+    assert html.count('class="phase-icon') >= 37 + 4
+    assert "Dit overzicht staat in het klantportaal" in html
+    assert "Kamerstukken II 2022/23, 31066 nr. 1270." in html
+    assert "24/10/2024" in html
+    assert html.count("<h1") == 1
+
+
+def test_the_overview_links_each_measure_to_its_rows(client, bijlage):
+    html = client.get(reverse("measures:overview")).content.decode()
+    assert 'href="/maatregelen/verbeteren-informatie/"' in html
+    detail = client.get("/maatregelen/verbeteren-informatie/")
+    assert detail.status_code == 200
+    assert detail.content.decode().count('class="bijlage__row') == 5
+
+
+def test_an_unknown_measure_is_a_404(client, db):
+    assert client.get("/maatregelen/bestaat-niet/").status_code == 404
+
+
+def test_the_json_export_follows_the_contract_for_every_row(client, bijlage):
+    response = client.get(reverse("measures:export-json"))
+    assert response["Content-Type"].startswith("application/json")
+    payload = json.loads(response.content)
+    rows = payload["rows"]
+    assert len(rows) == 37
+    phases = {phase.code for phase in Phase.objects.all()}
+    for position, row in enumerate(rows, start=1):
+        assert tuple(row) == CONTRACT_FIELDS
+        assert row["position"] == position
+        assert row["phase"] in phases
+        assert row["vm_numbers"] == sorted(row["vm_numbers"])
+        assert row["parliament_informed"] == sorted(row["parliament_informed"])
+        for value in row["parliament_informed"] + [row["target_date"] or "2000-01-01"]:
+            datetime.date.fromisoformat(value)
+        assert isinstance(row["on_hold"], bool) and isinstance(row["it_dependency"], bool)
+        assert row["strategy_page"] is None or isinstance(row["strategy_page"], int)
+    assert rows[0]["explanation"].startswith("Gebruik maken van alle bij Dienst Toeslagen")
+
+
+def _make_rows(count):
+    for i in range(count):
+        row = WorkstreamFactory()
+        VMNumberFactory(measure=row.measure)
+        LetterLinkFactory(workstream=row)
+        if i % 10 == 0:
+            FootnoteFactory(workstream=row)
+            MeasureDependencyFactory(measure=row.measure)
+
+
+def _overview_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("measures:overview"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_overview_query_count_does_not_grow_with_the_rows(client):
+    _make_rows(37)
+    at_37 = _overview_queries(client)
+    _make_rows(333)
+    assert Workstream.objects.count() == 370
+    assert _overview_queries(client) == at_37
