@@ -3,10 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
+VENDOR := static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 3
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install run test lint format bench clean
+.PHONY: install system-packages node-packages messages run serve test test-browser lint format bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +20,36 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+## system-packages: Debian's Chromium (browser tests), gettext (compilemessages), npm, only when missing
+system-packages:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq $$missing; \
+	fi
+
+# NL Design System (Rijkshuisstijl community) tokens and axe-core, from the npm registry.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+## node-packages: npm packages, and the CSS the site serves copied into static/vendor/
+node-packages: system-packages $(NODE_STAMP)
+	@mkdir -p $(VENDOR)/rijkshuisstijl
+	@cp node_modules/@rijkshuisstijl-community/design-tokens/dist/index.css \
+	  $(VENDOR)/rijkshuisstijl/design-tokens.css
+	@cp node_modules/@rijkshuisstijl-community/design-tokens/LICENSE.md \
+	  $(VENDOR)/rijkshuisstijl/LICENSE.md
+
+## messages: compile the committed .po files
+messages: $(STAMP) system-packages
+	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
 ## install: the idempotent install step both `run` and `test` use
-install: $(STAMP)
+install: $(STAMP) system-packages node-packages messages
 
 ## run: migrate the SQLite database, load the seed once, create a local admin, serve
 run: install
@@ -26,9 +58,26 @@ run: install
 	$(PY) manage.py ensure_local_admin
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: the whole suite
+## serve: production settings under gunicorn, static files by whitenoise (needs DJANGO_SECRET_KEY)
+serve: install
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "DJANGO_SECRET_KEY is not set (see README: Productie)"; exit 2; }
+	DJANGO_PRODUCTION=true $(PY) manage.py collectstatic --noinput -v 0
+	DJANGO_PRODUCTION=true $(PY) manage.py migrate --noinput
+	DJANGO_PRODUCTION=true $(PY) manage.py seed_bijlage
+	DJANGO_PRODUCTION=true $(VENV)/bin/gunicorn toeslagen_vm.wsgi:application \
+	  --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+## test: the whole suite, browser and accessibility tests included
 test: install
 	$(PY) -m pytest
+
+## test-browser: only the browser and accessibility tests
+test-browser: install
+	$(PY) -m pytest tests/browser
+
+## bench: a bounded load test of the overview and the exports under gunicorn on 127.0.0.1
+bench: install
+	$(PY) bench/load.py
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -39,4 +88,4 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules $(VENDOR)
