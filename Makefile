@@ -10,7 +10,7 @@ PORT ?= 8000
 WORKERS ?= 3
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install system-packages node-packages messages run serve test test-browser lint format bench clean
+.PHONY: install system-packages node-packages messages translations run serve test test-browser lint format bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ node-packages: system-packages $(NODE_STAMP)
 ## messages: compile the committed .po files
 messages: $(STAMP) system-packages
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+## translations: collect new strings into locale/{nl,en}/LC_MESSAGES/django.po (then translate en)
+translations: $(STAMP) system-packages
+	$(PY) manage.py makemessages -l nl -l en --no-obsolete \
+	  --ignore=.venv --ignore=node_modules --ignore=tmp --ignore=staticfiles --ignore=bench
 
 ## install: the idempotent install step both `run` and `test` use
 install: $(STAMP) system-packages node-packages messages

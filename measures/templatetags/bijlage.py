@@ -5,8 +5,18 @@ import datetime
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_noop
 
 register = template.Library()
+
+# The short phase labels live in the database (migration 0002); listed here so makemessages
+# picks them up and `{% translate phase.short_label %}` finds an English text.
+PHASE_SHORT_LABELS = (
+    gettext_noop("Nog niet gestart"),
+    gettext_noop("Beleid in uitwerking"),
+    gettext_noop("Voorbereiden implementatie"),
+    gettext_noop("Geïmplementeerd"),
+)
 
 # Harvey balls: the phase reads from the shape, never from colour alone.
 _SHAPES = {

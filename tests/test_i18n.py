@@ -1,0 +1,102 @@
+"""Two languages: Dutch by default, English selectable, every string translated."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+BASE_DIR = Path(settings.BASE_DIR)
+PO_EN = BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
+PO_NL = BASE_DIR / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+NOT_SOURCE = (
+    ".git",
+    ".venv",
+    "node_modules",
+    "staticfiles",
+    "vendor",
+    "tmp",
+    "bench",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    "*.sqlite3",
+    "*.mo",
+)
+
+
+def _msgids(po: polib.POFile) -> set[str]:
+    return {entry.msgid for entry in po if not entry.obsolete}
+
+
+def test_every_english_message_has_a_translation():
+    po = polib.pofile(str(PO_EN))
+    untranslated = [
+        entry.msgid
+        for entry in po
+        if not entry.obsolete
+        and (
+            not all(entry.msgstr_plural.values()) if entry.msgid_plural else not entry.msgstr
+        )
+    ]
+    fuzzy = [entry.msgid for entry in po if "fuzzy" in entry.flags]
+    assert untranslated == [], "run `make translations` and translate these in locale/en"
+    assert fuzzy == [], "fuzzy translations are not used: check and unmark them"
+
+
+def test_the_committed_catalogues_hold_every_string_of_the_code_and_templates(tmp_path):
+    """makemessages on a copy of the project finds no string that the committed .po lacks."""
+    copy = tmp_path / "project"
+    shutil.copytree(BASE_DIR, copy, ignore=shutil.ignore_patterns(*NOT_SOURCE))
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "en", "-l", "nl", "-v", "0"],
+        cwd=copy,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "toeslagen_vm.settings"},
+    )
+    for committed in (PO_EN, PO_NL):
+        fresh = copy / committed.relative_to(BASE_DIR)
+        new = _msgids(polib.pofile(str(fresh))) - _msgids(polib.pofile(str(committed)))
+        assert new == set(), f"{committed.relative_to(BASE_DIR)} lacks: run `make translations`"
+
+
+def test_the_dutch_catalogue_may_stay_empty_because_the_source_strings_are_dutch():
+    po = polib.pofile(str(PO_NL))
+    assert _msgids(po) == _msgids(polib.pofile(str(PO_EN)))
+
+
+@pytest.mark.django_db
+def test_the_site_is_dutch_even_for_a_browser_that_prefers_english(client, bijlage):
+    response = client.get(reverse("measures:overview"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert '<html lang="nl">' in html
+    assert "Naar de inhoud" in html
+    assert "Stand van zaken uitwerking" in html
+
+
+@pytest.mark.django_db
+def test_a_visitor_who_chooses_english_gets_the_page_in_english(client, bijlage):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("measures:overview")}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("measures:overview")
+    html = client.get(reverse("measures:overview")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Skip to content" in html
+    assert "Status of the work" in html
+    assert "Improvement measure has been implemented" in html  # the legend
+    assert "37 rows" in html
+    # The switcher now offers Dutch, named in Dutch.
+    assert 'value="nl" lang="nl">Nederlands</button>' in html
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_falls_back_to_dutch(client, bijlage):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    html = client.get(reverse("measures:overview")).content.decode()
+    assert '<html lang="nl">' in html
