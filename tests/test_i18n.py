@@ -39,9 +39,7 @@ def test_every_english_message_has_a_translation():
         entry.msgid
         for entry in po
         if not entry.obsolete
-        and (
-            not all(entry.msgstr_plural.values()) if entry.msgid_plural else not entry.msgstr
-        )
+        and (not all(entry.msgstr_plural.values()) if entry.msgid_plural else not entry.msgstr)
     ]
     fuzzy = [entry.msgid for entry in po if "fuzzy" in entry.flags]
     assert untranslated == [], "run `make translations` and translate these in locale/en"

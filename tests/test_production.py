@@ -18,7 +18,7 @@ STRONG_KEY = "x7!Qm2#pL9vR4@tZ8&kW1^nB6*cY3%hD5$jF0(sG_aE-uI+oP=lK"
 
 
 def _settings_from_env(monkeypatch, **env) -> dict:
-    """The settings module as it would load with this environment (without touching the real one)."""
+    """The settings module as it loads with this environment (the real one stays untouched)."""
     for name in ("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_PRODUCTION"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
