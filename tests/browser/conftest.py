@@ -1,0 +1,79 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to
+# run there. The test code is synchronous, so this is safe here (and only here).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (no browser download), headless and quiet."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make install` (installs Debian's chromium)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A desktop window; the browser prefers English, the site must still start in Dutch."""
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live server's address, with the seed bijlage loaded."""
+    call_command("loaddata", "bijlage_2024", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture
+def console_errors(page):
+    """Everything the browser logs as an error (CSP violations, missing files, script errors)."""
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """axe-core, installed from the npm registry by `make install`."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `make install` (npm ci)")
+    return AXE_JS.read_text()
+
+
+def axe_violations(page, axe_source) -> list[str]:
+    """WCAG 2.1 A/AA violations on the current page, one readable line per violation."""
+    # Evaluated through the DevTools protocol, so the page's strict CSP stays on during the test.
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source)
+    result = page.evaluate(
+        """async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})""",
+        WCAG_21_AA,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]

@@ -1,0 +1,55 @@
+"""axe-core finds no WCAG 2.1 A/AA violation on the public pages and the admin's main pages."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from measures.models import Workstream
+
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+ADMIN_PASSWORD = "een-lang-wachtwoord-voor-de-test"  # noqa: S105
+
+
+def _public_paths() -> list[str]:
+    from measures.models import Measure
+
+    measures = list(Measure.objects.order_by("pk").values_list("slug", flat=True))
+    # The overview and a few measure pages: one with several rows, one with a dependency.
+    return ["/", f"/maatregelen/{measures[0]}/", "/maatregelen/verbeteren-informatie/"]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_public_pages_have_no_wcag_violations(page, site, axe_source, console_errors, language):
+    if language != "nl":
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": site}])
+    for path in _public_paths():
+        page.goto(site + path)
+        assert page.locator("html").get_attribute("lang") == language
+        assert axe_violations(page, axe_source) == [], path
+    assert console_errors == []
+
+
+def test_the_admin_main_pages_have_no_wcag_violations_and_run_under_the_csp(
+    page, site, axe_source, console_errors
+):
+    get_user_model().objects.create_superuser("beheerder", "b@example.org", ADMIN_PASSWORD)
+    page.goto(site + "/admin/")
+    assert axe_violations(page, axe_source) == [], "login"
+    page.get_by_label("Gebruikersnaam").fill("beheerder")
+    page.get_by_label("Wachtwoord").fill(ADMIN_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(site + "/admin/")
+    row = Workstream.objects.order_by("pk").first()
+    for path in (
+        "/admin/",
+        "/admin/measures/workstream/",
+        f"/admin/measures/workstream/{row.pk}/change/",
+        "/admin/measures/measure/",
+        f"/admin/measures/measure/{row.measure_id}/change/",
+    ):
+        page.goto(site + path)
+        violations = axe_violations(page, axe_source)
+        assert violations == [], "\n".join([path, *violations])
+    assert console_errors == []
