@@ -76,6 +76,8 @@ def test_a_proxy_in_front_is_configured_from_the_environment(monkeypatch):
 
 def test_the_deploy_check_reports_nothing_with_production_settings(monkeypatch):
     prod = _production(monkeypatch)
+    # Set by the browser tests' conftest for Playwright; never in a deployment.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     # Only what production changes; the app registry and database stay as they are.
     overrides = {
         name: value

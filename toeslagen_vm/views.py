@@ -1,9 +1,10 @@
-"""Project-level views: the health check a load balancer probes."""
+"""Project-level views: the health check a load balancer probes, and the site icon."""
 
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -22,3 +23,8 @@ def healthz(request):
         logger.exception("Health check: the database does not answer")
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without an icon link (the admin): send the SVG."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

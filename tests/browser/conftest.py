@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import connection
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to
 # run there. The test code is synchronous, so this is safe here (and only here).
@@ -39,9 +41,27 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def migrated_data(django_db_setup, django_db_blocker):
+    """What the migrations put in the fresh test database (phases, roles), taken once.
+
+    Browser tests need transactions (the live server runs in another thread), and each one
+    ends by emptying every table. Django's serialized_rollback would restore the migrated data,
+    but it keeps that data on the connection object of the main context, and Playwright's sync
+    API runs the tests in another context with its own connection object. So: keep it here.
+    """
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server's address, with the seed bijlage loaded."""
+def site(live_server, transactional_db, migrated_data):
+    """The live server's address, with the migrated data and the seed bijlage loaded."""
+    # The flush after an earlier test recreated content types under new ids: put back the
+    # originals, which the migrated data (permissions of the roles) refers to.
+    ContentType.objects.all().delete()
+    connection.creation.deserialize_db_from_string(migrated_data)
+    ContentType.objects.clear_cache()
     call_command("loaddata", "bijlage_2024", verbosity=0)
     return live_server.url
 
@@ -50,8 +70,13 @@ def site(live_server, transactional_db):
 def console_errors(page):
     """Everything the browser logs as an error (CSP violations, missing files, script errors)."""
     errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def on_console(msg):
+        if msg.type == "error":
+            errors.append(f"{page.url}: {msg.text} ({msg.location.get('url', '')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
     return errors
 
 
@@ -68,8 +93,10 @@ def axe_violations(page, axe_source) -> list[str]:
     # Evaluated through the DevTools protocol, so the page's strict CSP stays on during the test.
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source)
+    # preload: false, or axe's own <style> elements would trip the CSP and read as page errors.
     result = page.evaluate(
-        """async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})""",
+        """async (tags) => await axe.run(
+               document, {runOnly: {type: 'tag', values: tags}, preload: false})""",
         WCAG_21_AA,
     )
     return [

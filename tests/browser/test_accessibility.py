@@ -7,7 +7,7 @@ from measures.models import Workstream
 
 from .conftest import axe_violations
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ADMIN_PASSWORD = "een-lang-wachtwoord-voor-de-test"  # noqa: S105
 
@@ -28,7 +28,7 @@ def test_the_public_pages_have_no_wcag_violations(page, site, axe_source, consol
         page.goto(site + path)
         assert page.locator("html").get_attribute("lang") == language
         assert axe_violations(page, axe_source) == [], path
-    assert console_errors == []
+    assert console_errors == [], "\n".join(console_errors)
 
 
 def test_the_admin_main_pages_have_no_wcag_violations_and_run_under_the_csp(
@@ -52,4 +52,4 @@ def test_the_admin_main_pages_have_no_wcag_violations_and_run_under_the_csp(
         page.goto(site + path)
         violations = axe_violations(page, axe_source)
         assert violations == [], "\n".join([path, *violations])
-    assert console_errors == []
+    assert console_errors == [], "\n".join(console_errors)

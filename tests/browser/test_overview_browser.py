@@ -5,12 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_overview_loads_with_every_row_and_without_browser_errors(
-    page, site, console_errors
-):
+def test_the_overview_loads_with_every_row_and_without_browser_errors(page, site, console_errors):
     page.goto(site + "/")
     expect(page.locator("h1")).to_have_text(
         "Overzicht verbetermaatregelen invordering Dienst Toeslagen"
@@ -26,7 +24,7 @@ def test_the_overview_loads_with_every_row_and_without_browser_errors(
         "getComputedStyle(document.body).getPropertyValue('--rhc-color-lintblauw-500').trim()"
     )
     assert token == "#154273"
-    assert console_errors == []
+    assert console_errors == [], "\n".join(console_errors)
 
 
 def test_the_skip_link_is_the_first_tab_stop_and_jumps_to_the_content(page, site):
@@ -75,4 +73,4 @@ def test_a_visitor_switches_to_english_with_the_keyboard_and_back(page, site, co
     page.get_by_role("button", name="Nederlands").focus()
     page.keyboard.press("Enter")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    assert console_errors == []
+    assert console_errors == [], "\n".join(console_errors)
