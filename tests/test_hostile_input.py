@@ -1,0 +1,97 @@
+"""Hostile input: any query string on any public URL, and hostile text in every field."""
+
+import json
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.hostile import EMOJI, LONG_WORD, MARKUP, RTL, SCRIPT, hostile_workstream
+from tests.public_urls import public_exports
+
+pytestmark = pytest.mark.django_db
+
+# The filter names the overview and exports know (and will know), plus junk.
+KNOWN_KEYS = ["phase", "theme", "vm", "q", "page", "sort", "format", "language", "next", "o"]
+NASTY_VALUES = [
+    "",
+    "implementation",
+    "-1",
+    "0",
+    "99999999999999999999999",
+    "1e309",
+    "NaN",
+    "\x00",
+    "a\x00b",
+    "' OR 1=1 --",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "\u202e\u200f",
+    "💶" * 50,
+    "x" * 5000,
+    "23 t/m 29",
+    "29 t/m 23",
+    "1 t/m 99999999",
+]
+keys = st.one_of(st.sampled_from(KNOWN_KEYS), st.text(max_size=30))
+values = st.one_of(st.sampled_from(NASTY_VALUES), st.text(max_size=80))
+encoded_query = st.lists(st.tuples(keys, values), max_size=8).map(urlencode)
+# Broken encodings and stray separators, as a person or a crawler might type them.
+raw_query = st.text(alphabet="%&=+;?abcXYZ019-_.~ ", max_size=80).map(
+    lambda s: quote(s, safe="%&=+;?-_.~")
+)
+repeated_keys = st.tuples(st.sampled_from(KNOWN_KEYS), st.lists(values, max_size=30)).map(
+    lambda kv: urlencode([(kv[0], v) for v in kv[1]])
+)
+query_strings = st.one_of(encoded_query, raw_query, repeated_keys)
+
+
+def _urls() -> list[str]:
+    """One URL per public view (all measure pages share a view) and every export."""
+    return [
+        reverse("measures:overview"),
+        "/maatregelen/verbeteren-informatie/",
+        "/maatregelen/bestaat-niet/",
+        reverse("healthz"),
+        reverse("admin:login"),
+        *public_exports(),
+    ]
+
+
+@pytest.mark.parametrize("url", _urls())
+def test_no_query_string_makes_a_public_url_fail_with_a_server_error(client, bijlage, url):
+    @settings(
+        max_examples=30,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        derandomize=True,
+    )
+    @given(query=query_strings)
+    def check(query):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code < 500, (url, query)
+
+    check()
+
+
+def test_hostile_text_is_shown_escaped_and_whole_on_the_overview(client, db):
+    hostile_workstream()
+    html = client.get(reverse("measures:overview")).content.decode()
+    assert "<script>window.__pwned" not in html
+    assert "&lt;script&gt;window.__pwned = true;&lt;/script&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x" in html
+    assert 'href="javascript:' not in html
+    for text in (EMOJI, LONG_WORD, "مرحبا بالعالم"):
+        assert text in html
+
+
+def test_hostile_text_survives_the_json_export_unchanged(client, db):
+    row = hostile_workstream()
+    payload = json.loads(client.get(reverse("measures:export-json")).content)
+    exported = payload["rows"][0]
+    assert exported["explanation"] == row.explanation
+    assert exported["status_text"] == row.status_text
+    assert SCRIPT in exported["explanation"] and MARKUP in exported["explanation"]
+    assert RTL in exported["status_text"]
