@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""A bounded load test of the overview and the exports under gunicorn, on 127.0.0.1 only.
+
+Starts gunicorn with production settings on a free loopback port (its own SQLite database in
+bench/out/ unless DATABASE_URL is set), loads the seed, then sends a fixed number of requests
+per URL from a few client threads and prints throughput and latency percentiles. It stops by
+itself: every URL has a request budget and a time limit.
+
+    .venv/bin/python bench/load.py                  # defaults below
+    BENCH_CONCURRENCY=8 BENCH_REQUESTS=500 .venv/bin/python bench/load.py
+"""
+
+import http.client
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+HOST = "127.0.0.1"  # never anything else: this is a load test
+PYTHON = sys.executable
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
+TIME_LIMIT = float(os.environ.get("BENCH_TIME_LIMIT", "60"))
+# (path, request budget); the exports that do not exist yet are skipped after one probe.
+TARGETS = [
+    ("/", int(os.environ.get("BENCH_REQUESTS", "400"))),
+    ("/export/bijlage.json", int(os.environ.get("BENCH_REQUESTS", "400"))),
+    ("/export/bijlage.pdf", int(os.environ.get("BENCH_PDF_REQUESTS", "60"))),
+    ("/?phase=implementation", int(os.environ.get("BENCH_REQUESTS", "400"))),
+    ("/export/bijlage.pdf?phase=implementation", int(os.environ.get("BENCH_PDF_REQUESTS", "60"))),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _environment() -> dict:
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", f"sqlite:///{OUT / 'bench.sqlite3'}")
+    env.update(
+        DJANGO_PRODUCTION="true",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS=HOST,
+        # Plain HTTP on loopback: no proxy in front, so no redirect to HTTPS.
+        DJANGO_SECURE_SSL_REDIRECT="false",
+    )
+    env.pop("DJANGO_DEBUG", None)
+    return env
+
+
+def _manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def _get(conn, path):
+    start = time.perf_counter()
+    conn.request("GET", path, headers={"Host": HOST})
+    response = conn.getresponse()
+    body = response.read()
+    return response.status, len(body), time.perf_counter() - start
+
+
+def _wait_until_healthy(port, deadline=30.0):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            if _get(conn, "/healthz")[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not become healthy")
+
+
+def _run(port, path, budget):
+    """Send `budget` requests from CONCURRENCY threads; stop early at TIME_LIMIT."""
+    latencies, errors, sizes = [], [], []
+    lock = threading.Lock()
+    remaining = [budget]
+    stop_at = time.monotonic() + TIME_LIMIT
+
+    def worker():
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        while True:
+            with lock:
+                if remaining[0] <= 0 or time.monotonic() > stop_at:
+                    return
+                remaining[0] -= 1
+            try:
+                status, size, seconds = _get(conn, path)
+            except (OSError, http.client.HTTPException) as exc:
+                with lock:
+                    errors.append(repr(exc))
+                conn = http.client.HTTPConnection(HOST, port, timeout=60)
+                continue
+            with lock:
+                if status == 200:
+                    latencies.append(seconds)
+                    sizes.append(size)
+                else:
+                    errors.append(status)
+
+    threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    quantiles = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [0] * 99
+    return {
+        "path": path,
+        "requests": len(latencies) + len(errors),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "seconds": round(elapsed, 2),
+        "throughput_rps": round(len(latencies) / elapsed, 1) if elapsed else 0,
+        "p50_ms": round(quantiles[49] * 1000, 1),
+        "p95_ms": round(quantiles[94] * 1000, 1),
+        "p99_ms": round(quantiles[98] * 1000, 1),
+        "bytes": int(statistics.mean(sizes)) if sizes else 0,
+    }
+
+
+def main():
+    """Start gunicorn, load each target within its budget, print and save the figures."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    env = _environment()
+    _manage(env, "migrate", "--noinput", "-v", "0")
+    _manage(env, "seed_bijlage")
+    _manage(env, "collectstatic", "--noinput", "-v", "0")
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "toeslagen_vm.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    results = []
+    try:
+        _wait_until_healthy(port)
+        for path, budget in TARGETS:
+            probe = _get(http.client.HTTPConnection(HOST, port, timeout=60), path)
+            if probe[0] == 404:
+                print(f"{path}: not there (404), skipped")
+                continue
+            _run(port, path, min(budget, 2 * CONCURRENCY))  # warm-up, not counted
+            results.append(_run(port, path, budget))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    meta = {"workers": WORKERS, "concurrency": CONCURRENCY, "cpus": os.cpu_count()}
+    (OUT / "load.json").write_text(json.dumps({"setup": meta, "results": results}, indent=2))
+    print(f"gunicorn {WORKERS} workers, {CONCURRENCY} client threads, {os.cpu_count()} CPUs")
+    print("| URL | requests | errors | req/s | p50 ms | p95 ms | p99 ms | size |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(
+            f"| `{r['path']}` | {r['requests']} | {r['errors']} | {r['throughput_rps']} | "
+            f"{r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['bytes'] // 1024} KiB |"
+        )
+    if any(r["errors"] for r in results):
+        raise SystemExit("errors under load")
+
+
+if __name__ == "__main__":
+    main()
