@@ -20,18 +20,20 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet ".[dev]"
 	touch $(STAMP)
 
-## system-packages: Debian's Chromium (browser tests), gettext (compilemessages), npm, only when missing
+## system-packages: Debian's Chromium (browser tests), gettext (compilemessages), npm, an emoji
+## font (emoji in the PDF and the browser tests), only when missing
 system-packages:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	fc-list 2>/dev/null | grep -q "Noto Color Emoji" || missing="$$missing fonts-noto-color-emoji"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq $$missing; \
 	fi
 
-# NL Design System (Rijkshuisstijl community) tokens and axe-core, from the npm registry.
+# NL Design System (Rijkshuisstijl community) tokens, its font and axe-core, from the npm registry.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
@@ -43,6 +45,9 @@ node-packages: system-packages $(NODE_STAMP)
 	  $(VENDOR)/rijkshuisstijl/design-tokens.css
 	@cp node_modules/@rijkshuisstijl-community/design-tokens/LICENSE.md \
 	  $(VENDOR)/rijkshuisstijl/LICENSE.md
+	@mkdir -p $(VENDOR)/fira-sans
+	@cp node_modules/@fontsource/fira-sans/files/fira-sans-latin*-[47]00-*.woff2 \
+	  node_modules/@fontsource/fira-sans/LICENSE $(VENDOR)/fira-sans/
 
 ## messages: compile the committed .po files
 messages: $(STAMP) system-packages
