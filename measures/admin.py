@@ -383,7 +383,8 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
 
     @admin.display(description=_("rij"), ordering="ambition__name")
     def row_display(self, obj):
-        return str(obj)
+        ambition = obj.ambition.name if obj.ambition_id else _("N.v.t.")
+        return f"{ambition} – {obj.measure.name}"
 
     @admin.display(description=_("VM-nummers"))
     def vm_numbers_display(self, obj):
