@@ -114,9 +114,7 @@ def test_a_measure_that_rows_refer_to_cannot_be_deleted_even_by_the_functional_m
     measure = models.Measure.objects.filter(workstreams__isnull=False).first()
     url = reverse("admin:measures_measure_delete", args=[measure.pk])
     response = client.get(url)
-    assert "Kan verbetermaatregel" in response.content.decode() or response.context[
-        "protected"
-    ]
+    assert "Kan verbetermaatregel" in response.content.decode() or response.context["protected"]
     client.post(url, {"post": "yes"})
     assert models.Measure.objects.filter(pk=measure.pk).exists()
 
