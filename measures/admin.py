@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import services
 from .forms import (
@@ -55,12 +56,25 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     form = ChangeReasonForm
     history_list_per_page = 50
+    object_history_list_template = "admin/measures/object_history_list.html"
 
     class Media:
         css = {"all": ["css/admin.css"]}
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def history_view_title(self, request, obj):
+        return _("Geschiedenis van %(object)s") % {"object": obj}
+
+    def history_form_view_title(self, request, obj):
+        return _("Eerdere versie van %(object)s (alleen lezen)") % {"object": obj}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        # Long texts (status, explanation) need more than the default 100 characters.
+        return HistoricalRecordContextHelper(
+            self.model, historical_record, max_displayed_delta_change_chars=400
+        )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The history page shows a past version; saving it would rewrite the present.
@@ -92,9 +106,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = self.change_reason(request, form)
+        if change:
+            services.ensure_history_baseline(obj)
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
+        services.ensure_history_baseline(obj)
         obj._change_reason = str(_("Verwijderd in het beheer"))
         super().delete_model(request, obj)
 
@@ -102,6 +119,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         reason = self.change_reason(request, form)
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
+            services.ensure_history_baseline(obj)
             obj._change_reason = reason
             obj.delete()
         versions = {
@@ -119,6 +137,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
                     user=request.user,
                 )
             else:
+                services.ensure_history_baseline(obj)
                 obj.save()
         formset.save_m2m()
 

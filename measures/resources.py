@@ -8,6 +8,7 @@ which tells the import which row a line updates.
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
+from . import services
 from .models import Ambition, ITDependency, Measure, Phase, Theme, Workstream
 
 IMPORT_REASON = _("Import uit spreadsheet")
@@ -158,6 +159,7 @@ class WorkstreamResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         """Every imported change bumps the row version (open forms become stale) with a reason."""
         if instance.pk:
+            services.ensure_history_baseline(instance)
             instance.version = (
                 Workstream.objects.filter(pk=instance.pk).values_list("version", flat=True).get()
                 + 1

@@ -116,6 +116,24 @@ def editors_since(workstream_pk, version) -> list[str]:
     ]
 
 
+def ensure_history_baseline(obj):
+    """Record the current state of an object that has no history yet (e.g. loaded from the seed).
+
+    ``loaddata`` saves without history; without a baseline the first change would show no
+    differences.
+    """
+    if obj.pk is None or not hasattr(type(obj), "history"):
+        return
+    manager = type(obj).history
+    if manager.filter(**{type(obj)._meta.pk.attname: obj.pk}).exists():
+        return
+    current = type(obj)._default_manager.filter(pk=obj.pk).first()
+    if current is not None:
+        manager.bulk_history_create(
+            [current], default_change_reason=str(_("Beginstand, vóór de eerste wijziging"))
+        )
+
+
 def save_workstream(workstream, *, expected_version, reason, user=None):
     """Save a row only if nobody saved it since `expected_version`; raise ConcurrentEditError.
 
@@ -126,6 +144,7 @@ def save_workstream(workstream, *, expected_version, reason, user=None):
         if workstream.pk is None:
             workstream.version = 1
         else:
+            ensure_history_baseline(workstream)
             bumped = Workstream.objects.filter(pk=workstream.pk, version=expected_version).update(
                 version=F("version") + 1
             )
@@ -163,6 +182,7 @@ def replace_vm_numbers(measure: Measure, numbers, *, reason, user=None):
         current = {vm.number: vm for vm in measure.vm_numbers.select_for_update()}
         for number, vm in current.items():
             if number not in wanted:
+                ensure_history_baseline(vm)
                 vm._change_reason = reason
                 if user is not None:
                     vm._history_user = user
@@ -213,6 +233,7 @@ def set_phase(workstreams, phase: Phase, *, reason, user=None):
         for row in rows:
             if row.phase_id == phase.pk:
                 continue
+            ensure_history_baseline(row)
             row.phase = phase
             try:
                 row.full_clean()
