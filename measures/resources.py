@@ -150,6 +150,11 @@ class WorkstreamResource(resources.ModelResource):
     def get_queryset(self):
         return Workstream.objects.for_overview()
 
+    def import_data(self, dataset, *args, **kwargs):
+        """All or nothing: one invalid line (a wrong code, a broken rule) rolls back every line."""
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, *args, **kwargs)
+
     def dehydrate_vm_numbers(self, row):
         return row.measure.vm_label
 
