@@ -44,6 +44,20 @@ from .models import (
 from .resources import WorkstreamResource
 from .templatetags.bijlage import nl_date, phase_icon
 
+
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """Differences in the history shown as people read them (labels, ja/nee, dates)."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.is_relation and not field.many_to_many:
+            return "" if value is None else str(value)
+        if field.many_to_many:
+            return super().prepare_delta_change_value(change, value)
+        shown = services.display_value(field, value)
+        return "" if shown == services.display_value(field, None) else shown
+
+
 REASON_FIELDSET = (_("Reden van wijziging"), {"fields": ["change_reason"]})
 
 
@@ -72,7 +86,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         # Long texts (status, explanation) need more than the default 100 characters.
-        return HistoricalRecordContextHelper(
+        return ReadableHistoryHelper(
             self.model, historical_record, max_displayed_delta_change_chars=400
         )
 

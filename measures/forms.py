@@ -55,9 +55,9 @@ class VersionCheckMixin(forms.Form):
                 .first()
             )
             if current is not None and current != expected:
+                conflict = services.ConcurrentEditError(self.instance.pk, expected)
                 raise forms.ValidationError(
-                    services.ConcurrentEditError(self.instance.pk, expected).message,
-                    code="concurrent_edit",
+                    [forms.ValidationError(line, code="concurrent_edit") for line in conflict.lines]
                 )
         return cleaned
 

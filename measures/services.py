@@ -41,26 +41,32 @@ class ConcurrentEditError(Exception):
         super().__init__(self.message)
 
     @property
-    def message(self) -> str:
-        """A Dutch explanation naming who changed what, field by field."""
+    def lines(self) -> list[str]:
+        """The explanation as separate lines: who, then each changed field, then what to do."""
         who = ", ".join(self.editors) or _("iemand anders")
-        parts = [
+        lines = [
             _(
                 "Deze rij is gewijzigd door %(who)s nadat u het formulier opende. "
                 "Uw wijzigingen zijn niet opgeslagen; er is niets overschreven."
             )
             % {"who": who}
         ]
-        if self.changes:
-            parts.append(_("Wat er veranderde:"))
-            parts.extend(
-                f"{change.label}: “{change.old}” → “{change.new}”" for change in self.changes
-            )
-        parts.append(_("Open de rij opnieuw en breng uw wijzigingen nog eens aan."))
-        return " ".join(parts)
+        lines.extend(
+            _("%(field)s: “%(old)s” → “%(new)s”")
+            % {"field": change.label, "old": change.old, "new": change.new}
+            for change in self.changes
+        )
+        lines.append(_("Open de rij opnieuw en breng uw wijzigingen nog eens aan."))
+        return lines
+
+    @property
+    def message(self) -> str:
+        """The explanation as one text (for a flash message)."""
+        return " ".join(self.lines)
 
 
-def _display(record, field, value) -> str:
+def display_value(field, value) -> str:
+    """A field value as a person reads it: choice labels, ja/nee, dd-mm-jjjj, "(leeg)"."""
     if value is None or value == "":
         return _("(leeg)")
     if isinstance(value, bool):
@@ -93,8 +99,8 @@ def changes_since(workstream_pk, version) -> list[FieldChange]:
         changes.append(
             FieldChange(
                 label=str(field.verbose_name).capitalize(),
-                old=_display(base, field, change.old),
-                new=_display(latest, field, change.new),
+                old=display_value(field, change.old),
+                new=display_value(field, change.new),
             )
         )
     return changes
@@ -129,8 +135,11 @@ def ensure_history_baseline(obj):
         return
     current = type(obj)._default_manager.filter(pk=obj.pk).first()
     if current is not None:
+        current._history_user = None  # nobody made this state here: it was loaded
         manager.bulk_history_create(
-            [current], default_change_reason=str(_("Beginstand, vóór de eerste wijziging"))
+            [current],
+            update=True,
+            default_change_reason=str(_("Beginstand, vóór de eerste wijziging")),
         )
 
 
