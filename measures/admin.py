@@ -7,7 +7,7 @@ import re
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
@@ -325,6 +325,14 @@ class ParliamentaryLetterAdmin(HistoryAdmin):
 # --- rows --------------------------------------------------------------------------------
 
 
+# Short labels keep the list narrow; the filter on the right shows the full reasons.
+_DELAY_SHORT = {
+    "it_dependency": _("IV"),
+    "capacity": _("capaciteit"),
+    "priorities": _("prioriteiten"),
+    "other": _("anders"),
+}
+
 _VM_SEARCH = re.compile(r"^\s*(?:vm\s*)?(\d{1,3})\s*$", re.IGNORECASE)
 
 
@@ -335,11 +343,10 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
     list_display = [
         "row_display",
         "vm_numbers_display",
-        "theme",
+        "theme_display",
         "phase_display",
         "markers",
         "last_informed",
-        "target_date",
     ]
     list_display_links = ["row_display"]
     list_filter = ["theme", "phase", "on_hold", "delay_reason", "it_dependency"]
@@ -409,7 +416,19 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def get_export_queryset(self, request):
-        return Workstream.objects.for_overview()
+        # The rows of the changelist as filtered, with what the columns need prefetched.
+        return (
+            super()
+            .get_export_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "letter_links",
+                    queryset=LetterLink.objects.select_related("letter").order_by(
+                        "letter__date", "letter_id"
+                    ),
+                )
+            )
+        )
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
@@ -422,6 +441,10 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
     @admin.display(description=_("VM-nummers"))
     def vm_numbers_display(self, obj):
         return obj.measure.vm_label or "–"
+
+    @admin.display(description=_("thema"), ordering="theme__order")
+    def theme_display(self, obj):
+        return format_html('<span class="admin-theme">{}</span>', obj.theme)
 
     @admin.display(description=_("fase"), ordering="phase__order")
     def phase_display(self, obj):
@@ -436,7 +459,10 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
             flags.append(("marker marker--hold", _("on hold")))
         if obj.delay_reason:
             flags.append(
-                ("marker marker--delay", _("vertraagd: %s") % obj.get_delay_reason_display())
+                (
+                    "marker marker--delay",
+                    _("vertraagd: %s") % _DELAY_SHORT.get(obj.delay_reason, obj.delay_reason),
+                )
             )
         if obj.it_dependency_id:
             flags.append(("marker marker--it", _("IV-afhankelijk")))
@@ -444,7 +470,7 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
             return "–"
         return format_html_join(" ", '<span class="{}">{}</span>', flags)
 
-    @admin.display(description=_("laatst geïnformeerd"), ordering="last_informed_on")
+    @admin.display(description=_("TK laatst"), ordering="last_informed_on")
     def last_informed(self, obj):
         return nl_date(obj.last_informed_on) or "–"
 

@@ -130,3 +130,16 @@ def test_the_admin_import_names_the_bad_line_and_offers_no_confirmation(bijlage,
     assert "confirm_form" not in response.context
     assert [row.number for row in response.context["result"].invalid_rows] == [4]
     assert "Fase &#x27;klaar&#x27; bestaat niet." in response.content.decode()
+
+
+def test_the_admin_export_follows_the_filters_of_the_row_list(bijlage, client):
+    client.force_login(UserFactory(role="Manager"))
+    url = reverse("admin:measures_workstream_export") + "?on_hold__exact=1"
+    fields = client.get(url).context["form"].fields
+    csv_index = next(v for v, label in fields["format"].choices if str(label).lower() == "csv")
+    columns = {name: "on" for name in fields if name.startswith("workstreamresource_")}
+    response = client.post(url, {"format": csv_index, "resource": 0, **columns})
+    assert response.status_code == 200, response.content[:500]
+    exported = tablib.Dataset().load(response.content.decode("utf-8-sig"), format="csv")
+    assert len(exported) == Workstream.objects.filter(on_hold=True).count() == 4
+    assert {row["on hold"] for row in exported.dict} == {"ja"}
