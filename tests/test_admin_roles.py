@@ -131,3 +131,14 @@ def test_managers_cannot_import_rows_but_can_export_them(bijlage, client):
     client.force_login(UserFactory(role="Manager"))
     assert client.get(reverse("admin:measures_workstream_import")).status_code == 403
     assert client.get(reverse("admin:measures_workstream_export")).status_code == 200
+
+
+def test_a_letter_that_rows_refer_to_cannot_be_deleted(bijlage, client):
+    from measures.models import ParliamentaryLetter
+
+    client.force_login(UserFactory(role="Functioneel beheerder"))
+    letter = ParliamentaryLetter.objects.filter(links__isnull=False).first()
+    client.post(
+        reverse("admin:measures_parliamentaryletter_delete", args=[letter.pk]), {"post": "yes"}
+    )
+    assert ParliamentaryLetter.objects.filter(pk=letter.pk).exists()

@@ -111,3 +111,23 @@ def test_two_simultaneous_saves_of_one_version_let_exactly_one_through():
     assert sorted(outcomes) == ["refused", "saved"]
     row.refresh_from_db()
     assert row.version == 2
+
+
+def test_a_row_edited_under_its_measure_from_a_stale_page_is_refused_too(bijlage):
+    from measures.models import Measure
+
+    measure = Measure.objects.get(slug="verbeteren-informatie")
+    url = reverse("admin:measures_measure_change", args=[measure.pk])
+    anna, bram = logged_in("anna"), logged_in("bram")
+    stale = form_data(bram.get(url), change_reason="Bram")
+    row = Workstream.objects.get(pk=int(stale["workstreams-0-id"]))
+    fresh = form_data(anna.get(url), change_reason="Anna")
+    fresh["workstreams-0-status_text"] = "Anna was eerst."
+    assert anna.post(url, fresh).status_code == 302
+
+    stale["workstreams-0-status_text"] = "Bram overschrijft."
+    response = bram.post(url, stale)
+    assert response.status_code == 200
+    assert "gewijzigd door anna" in response.content.decode()
+    row.refresh_from_db()
+    assert row.status_text == "Anna was eerst."

@@ -61,3 +61,7 @@ def test_password_validators_refuse_a_weak_password(db):
 
     with pytest.raises(ValidationError):
         validate_password("12345678")
+
+
+def test_scripts_and_tests_can_still_log_in_without_a_request(client, staff_user):
+    assert client.login(username="carla", password=PASSWORD)
