@@ -99,3 +99,23 @@ class MeasureDependencyFactory(DjangoModelFactory):
 
     measure = factory.SubFactory(MeasureFactory)
     depends_on = factory.SubFactory(MeasureFactory)
+
+
+class UserFactory(DjangoModelFactory):
+    """A staff user; pass `role="Beleidsmedewerker"` (a group from the roles migration)."""
+
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"medewerker{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@toeslagen.example")
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name=extracted))
