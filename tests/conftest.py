@@ -1,4 +1,4 @@
-"""Shared fixtures: the seed bijlage and a client."""
+"""Shared fixtures: the seed bijlage, the migrated data in transactional tests, a clean cache."""
 
 import pytest
 from django.core.management import call_command
@@ -18,3 +18,43 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def migrated_data(django_db_setup, django_db_blocker):
+    """What the migrations put in the fresh test database (phases, roles), taken once."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+def _is_transactional(request) -> bool:
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data_in_transactional_tests(request):
+    """Transactional tests (live server, real concurrency) empty every table when they end, and
+    with it the phases and roles the migrations made. Each one starts by putting those back.
+
+    Django's serialized_rollback does this too, but keeps the data on the connection object of
+    the main context; Playwright's sync API runs the browser tests in another context.
+    """
+    if not _is_transactional(request):
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    data = request.getfixturevalue("migrated_data")
+    request.getfixturevalue("transactional_db")
+    # The flush recreated the content types under new ids; the roles' permissions refer to
+    # the original ones.
+    ContentType.objects.all().delete()
+    connection.creation.deserialize_db_from_string(data)
+    ContentType.objects.clear_cache()

@@ -21,7 +21,8 @@ def hostile_workstream():
     )
 
     theme = ThemeFactory(name=f"Thema {SCRIPT}", slug="thema-vijandig", order=0)
-    ambition = AmbitionFactory(theme=theme, name=f"Ambitie {MARKUP} {LONG_WORD}")
+    # Names are VARCHAR(300) on PostgreSQL: a long word that still fits.
+    ambition = AmbitionFactory(theme=theme, name=f"Ambitie {MARKUP} {LONG_WORD[:180]}")
     measure = MeasureFactory(name=f"Maatregel {EMOJI} {RTL}", slug="maatregel-vijandig")
     row = WorkstreamFactory(
         ambition=ambition,

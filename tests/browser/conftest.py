@@ -5,9 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to
 # run there. The test code is synchronous, so this is safe here (and only here).
@@ -41,27 +39,9 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
 
 
-@pytest.fixture(scope="session", autouse=True)
-def migrated_data(django_db_setup, django_db_blocker):
-    """What the migrations put in the fresh test database (phases, roles), taken once.
-
-    Browser tests need transactions (the live server runs in another thread), and each one
-    ends by emptying every table. Django's serialized_rollback would restore the migrated data,
-    but it keeps that data on the connection object of the main context, and Playwright's sync
-    API runs the tests in another context with its own connection object. So: keep it here.
-    """
-    with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
-
-
 @pytest.fixture
-def site(live_server, transactional_db, migrated_data):
-    """The live server's address, with the migrated data and the seed bijlage loaded."""
-    # The flush after an earlier test recreated content types under new ids: put back the
-    # originals, which the migrated data (permissions of the roles) refers to.
-    ContentType.objects.all().delete()
-    connection.creation.deserialize_db_from_string(migrated_data)
-    ContentType.objects.clear_cache()
+def site(live_server, transactional_db):
+    """The live server's address, with the seed bijlage loaded (migrated data: tests/conftest)."""
     call_command("loaddata", "bijlage_2024", verbosity=0)
     return live_server.url
 
