@@ -1,6 +1,6 @@
 """Every public page and export, for the tests that must visit them all."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from measures.models import Measure
 
@@ -12,9 +12,18 @@ def public_pages() -> list[str]:
     return pages
 
 
+EXPORT_FORMATS = ("html", "pdf", "csv", "xlsx", "json")
+
+
 def public_exports() -> list[str]:
-    """Downloads of the bijlage; the overview's query string applies to them."""
-    return [reverse("measures:export-json")]
+    """Downloads of the bijlage (those that exist); the overview's query string applies."""
+    urls = []
+    for fmt in EXPORT_FORMATS:
+        try:
+            urls.append(reverse(f"measures:export-{fmt}"))
+        except NoReverseMatch:
+            continue
+    return urls
 
 
 def public_urls() -> list[str]:

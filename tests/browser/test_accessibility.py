@@ -48,8 +48,28 @@ def test_the_admin_main_pages_have_no_wcag_violations_and_run_under_the_csp(
         f"/admin/measures/workstream/{row.pk}/change/",
         "/admin/measures/measure/",
         f"/admin/measures/measure/{row.measure_id}/change/",
+        f"/admin/measures/workstream/{row.pk}/history/",
+        "/admin/measures/workstream/import/",
+        "/admin/measures/workstream/export/",
+        "/admin/auth/user/",
     ):
         page.goto(site + path)
         violations = axe_violations(page, axe_source)
         assert violations == [], "\n".join([path, *violations])
+    assert console_errors == [], "\n".join(console_errors)
+
+
+def test_the_admin_export_page_select_all_toggle_works_under_the_csp(page, site, console_errors):
+    get_user_model().objects.create_superuser("beheerder", "b@example.org", ADMIN_PASSWORD)
+    page.goto(site + "/admin/login/?next=/admin/measures/workstream/export/")
+    page.get_by_label("Gebruikersnaam").fill("beheerder")
+    page.get_by_label("Wachtwoord").fill(ADMIN_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    fields = page.locator(".selectable-field-export-row:visible input[type=checkbox]")
+    assert fields.count() > 1
+    page.locator("#select-all-toggle").uncheck()
+    assert all(not box.is_checked() for box in fields.all())
+    page.locator("#select-all-toggle").check()
+    assert all(box.is_checked() for box in fields.all())
     assert console_errors == [], "\n".join(console_errors)
