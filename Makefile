@@ -53,9 +53,10 @@ node-packages: system-packages $(NODE_STAMP)
 messages: $(STAMP) system-packages
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
-## translations: collect new strings into locale/{nl,en}/LC_MESSAGES/django.po (then translate en)
+## translations: collect new strings into locale/{nl,en}/LC_MESSAGES/django.po (then translate en);
+## file names without line numbers, so the catalogues do not churn on every edit
 translations: $(STAMP) system-packages
-	$(PY) manage.py makemessages -l nl -l en --no-obsolete \
+	$(PY) manage.py makemessages -l nl -l en --no-obsolete --add-location file \
 	  --ignore=.venv --ignore=node_modules --ignore=tmp --ignore=staticfiles --ignore=bench
 
 ## install: the idempotent install step both `run` and `test` use
