@@ -96,6 +96,27 @@ def test_a_visitor_who_chooses_english_gets_the_page_in_english(client, bijlage)
 
 
 @pytest.mark.django_db
+def test_the_language_switch_works_from_a_cached_page_without_a_csrf_token(bijlage):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    html = browser.get(reverse("measures:overview")).content.decode()
+    assert "csrfmiddlewaretoken" not in html  # the page can be cached for everyone
+    response = browser.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert '<html lang="en">' in browser.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_language_switch_never_redirects_to_another_site(client, bijlage):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
 def test_an_unknown_language_falls_back_to_dutch(client, bijlage):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
     html = client.get(reverse("measures:overview")).content.decode()
