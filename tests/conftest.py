@@ -10,6 +10,14 @@ def bijlage(db):
     call_command("loaddata", "bijlage_2024", verbosity=0)
 
 
+@pytest.fixture
+def public_data(db):
+    """The seed, and (where reports exist) the seed published as the first report."""
+    from tests.public_urls import load_public_data
+
+    load_public_data()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache, so cached renderings never leak between tests."""

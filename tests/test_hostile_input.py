@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.hostile import EMOJI, LONG_WORD, MARKUP, RTL, SCRIPT, hostile_workstream
-from tests.public_urls import public_exports
+from tests.public_urls import public_exports, public_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +56,28 @@ def _urls() -> list[str]:
         "/maatregelen/bestaat-niet/",
         reverse("healthz"),
         reverse("admin:login"),
-        *public_exports(),
+        *public_exports(with_reports=False),
     ]
 
 
 @pytest.mark.parametrize("url", _urls())
 def test_no_query_string_makes_a_public_url_fail_with_a_server_error(client, bijlage, url):
+    _never_a_server_error(client, url, examples=30)
+
+
+def test_no_query_string_makes_a_report_page_or_download_fail_with_a_server_error(
+    client, public_data
+):
+    known = set(_urls())
+    # All measure pages share one view, tested above; the rest are the reports' pages.
+    report_urls = [u for u in public_urls() if u not in known and not u.startswith("/maatregelen/")]
+    for url in report_urls:
+        _never_a_server_error(client, url, examples=10)
+
+
+def _never_a_server_error(client, url, examples):
     @settings(
-        max_examples=30,
+        max_examples=examples,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         derandomize=True,

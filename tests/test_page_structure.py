@@ -56,7 +56,7 @@ def _structure(client, path) -> _Structure:
     return parser
 
 
-def test_every_public_page_has_exactly_one_h1_a_language_and_one_main(client, bijlage):
+def test_every_public_page_has_exactly_one_h1_a_language_and_one_main(client, public_data):
     for path in public_pages():
         page = _structure(client, path)
         assert page.h1 == 1, path
@@ -65,14 +65,14 @@ def test_every_public_page_has_exactly_one_h1_a_language_and_one_main(client, bi
         assert page.images_without_alt == 0, path
 
 
-def test_every_table_has_a_caption_first_and_every_header_cell_a_scope(client, bijlage):
+def test_every_table_has_a_caption_first_and_every_header_cell_a_scope(client, public_data):
     for path in public_pages():
         page = _structure(client, path)
         assert page.captions == page.tables, f"{path}: a table without <caption> as first child"
         assert page.header_cells == page.header_cells_with_scope, f"{path}: <th> without scope"
 
 
-def test_the_pages_carry_the_chosen_language(client, bijlage):
+def test_the_pages_carry_the_chosen_language(client, public_data):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     for path in public_pages()[:3]:
         assert _structure(client, path).html_lang == "en", path

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+
+from tests.public_urls import load_public_data
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to
 # run there. The test code is synchronous, so this is safe here (and only here).
@@ -41,8 +42,9 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def site(live_server, transactional_db):
-    """The live server's address, with the seed bijlage loaded (migrated data: tests/conftest)."""
-    call_command("loaddata", "bijlage_2024", verbosity=0)
+    """The live server's address, with the seed bijlage loaded (migrated data: tests/conftest)
+    and, where reports exist, published as the first report."""
+    load_public_data()
     return live_server.url
 
 

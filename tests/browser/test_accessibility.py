@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from measures.models import Workstream
+from tests.public_urls import public_pages
 
 from .conftest import axe_violations
 
@@ -13,11 +14,11 @@ ADMIN_PASSWORD = "een-lang-wachtwoord-voor-de-test"  # noqa: S105
 
 
 def _public_paths() -> list[str]:
-    from measures.models import Measure
-
-    measures = list(Measure.objects.order_by("pk").values_list("slug", flat=True))
-    # The overview and a few measure pages: one with several rows, one with a dependency.
-    return ["/", f"/maatregelen/{measures[0]}/", "/maatregelen/verbeteren-informatie/"]
+    """Every public page, but of the measure pages (one view) only two."""
+    pages = public_pages()
+    measures = [path for path in pages if path.startswith("/maatregelen/")]
+    others = [path for path in pages if not path.startswith("/maatregelen/")]
+    return others + [measures[0], "/maatregelen/verbeteren-informatie/"]
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
