@@ -10,7 +10,7 @@ PORT ?= 8000
 WORKERS ?= 3
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install system-packages node-packages messages translations run serve test test-browser lint format bench clean
+.PHONY: install system-packages node-packages messages translations run serve test test-browser lint format bench load clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -86,8 +86,8 @@ test: install
 test-browser: install
 	$(PY) -m pytest tests/browser
 
-## bench: a bounded load test of the overview and the exports under gunicorn on 127.0.0.1
-bench: install
+## load: a bounded load test of the overview and the exports under gunicorn on 127.0.0.1
+load: install
 	$(PY) bench/load.py
 
 lint: install
