@@ -1,5 +1,6 @@
 """Every public page is built for assistive technology: one h1, a language, labelled tables."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -7,6 +8,10 @@ import pytest
 from tests.public_urls import public_pages
 
 pytestmark = pytest.mark.django_db
+
+
+SVG_NUMBER_ATTRIBUTES = {"x", "y", "width", "height", "cx", "cy", "r", "x1", "x2", "y1", "y2"}
+SVG_NUMBER = re.compile(r"^-?\d+(\.\d+)?(px|%)?$")
 
 
 class _Structure(HTMLParser):
@@ -22,11 +27,15 @@ class _Structure(HTMLParser):
         self.header_cells_with_scope = 0
         self.main = 0
         self.images_without_alt = 0
-        self._table_depth = 0
         self._first_in_table = False
+        self.bad_svg_numbers = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag in {"svg", "rect", "text", "circle", "line", "g", "tspan"}:
+            for name in SVG_NUMBER_ATTRIBUTES & set(attrs):
+                if not SVG_NUMBER.match(attrs[name] or ""):
+                    self.bad_svg_numbers.append(f"<{tag} {name}={attrs[name]!r}>")
         if tag == "html":
             self.html_lang = attrs.get("lang")
         elif tag == "h1":
@@ -63,6 +72,8 @@ def test_every_public_page_has_exactly_one_h1_a_language_and_one_main(client, pu
         assert page.html_lang in {"nl", "en"}, path
         assert page.main == 1, path
         assert page.images_without_alt == 0, path
+        # A number formatted for people ("52,5") breaks a chart: browsers drop the attribute.
+        assert page.bad_svg_numbers == [], path
 
 
 def test_every_table_has_a_caption_first_and_every_header_cell_a_scope(client, public_data):
