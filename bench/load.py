@@ -29,14 +29,32 @@ PYTHON = sys.executable
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 TIME_LIMIT = float(os.environ.get("BENCH_TIME_LIMIT", "60"))
-# (path, request budget); the exports that do not exist yet are skipped after one probe.
-TARGETS = [
-    ("/", int(os.environ.get("BENCH_REQUESTS", "400"))),
-    ("/export/bijlage.json", int(os.environ.get("BENCH_REQUESTS", "400"))),
-    ("/export/bijlage.pdf", int(os.environ.get("BENCH_PDF_REQUESTS", "60"))),
-    ("/?phase=implementation", int(os.environ.get("BENCH_REQUESTS", "400"))),
-    ("/export/bijlage.pdf?phase=implementation", int(os.environ.get("BENCH_PDF_REQUESTS", "60"))),
-]
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
+PDF_REQUESTS = int(os.environ.get("BENCH_PDF_REQUESTS", "60"))
+PHASES = ("not_started", "policy", "implementation", "implemented")
+
+
+def _targets(theme_slugs: list[str]) -> list[tuple[str, list[str], int]]:
+    """(name, paths to cycle through, request budget); missing exports are skipped."""
+    # Every request a different filter, so no cached rendering can answer it.
+    varied = [
+        f"theme={slug}&phase={a}&phase={b}"
+        for slug in theme_slugs
+        for a in PHASES
+        for b in PHASES
+        if a < b
+    ]
+    return [
+        ("/", ["/"], REQUESTS),
+        ("/?<filter per request>", [f"/?{q}" for q in varied], REQUESTS),
+        ("/export/bijlage.json", ["/export/bijlage.json"], REQUESTS),
+        ("/export/bijlage.pdf", ["/export/bijlage.pdf"], PDF_REQUESTS),
+        (
+            "/export/bijlage.pdf?<filter per request>",
+            [f"/export/bijlage.pdf?{q}" for q in varied],
+            PDF_REQUESTS,
+        ),
+    ]
 
 
 def _free_port() -> int:
@@ -83,11 +101,12 @@ def _wait_until_healthy(port, deadline=30.0):
     raise SystemExit("gunicorn did not become healthy")
 
 
-def _run(port, path, budget):
+def _run(port, name, paths, budget):
     """Send `budget` requests from CONCURRENCY threads; stop early at TIME_LIMIT."""
     latencies, errors, sizes = [], [], []
     lock = threading.Lock()
     remaining = [budget]
+    counter = [0]
     stop_at = time.monotonic() + TIME_LIMIT
 
     def worker():
@@ -97,6 +116,8 @@ def _run(port, path, budget):
                 if remaining[0] <= 0 or time.monotonic() > stop_at:
                     return
                 remaining[0] -= 1
+                path = paths[counter[0] % len(paths)]
+                counter[0] += 1
             try:
                 status, size, seconds = _get(conn, path)
             except (OSError, http.client.HTTPException) as exc:
@@ -120,7 +141,7 @@ def _run(port, path, budget):
     elapsed = time.perf_counter() - started
     quantiles = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [0] * 99
     return {
-        "path": path,
+        "path": name,
         "requests": len(latencies) + len(errors),
         "errors": len(errors),
         "error_samples": errors[:5],
@@ -140,6 +161,21 @@ def main():
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "seed_bijlage")
     _manage(env, "collectstatic", "--noinput", "-v", "0")
+    slugs = subprocess.run(
+        [
+            PYTHON,
+            "manage.py",
+            "shell",
+            "-c",
+            "from measures.models import Theme; "
+            "print(' '.join(Theme.objects.values_list('slug', flat=True)))",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -158,13 +194,14 @@ def main():
     results = []
     try:
         _wait_until_healthy(port)
-        for path, budget in TARGETS:
-            probe = _get(http.client.HTTPConnection(HOST, port, timeout=60), path)
+        for name, paths, budget in _targets(slugs):
+            probe = _get(http.client.HTTPConnection(HOST, port, timeout=60), paths[0])
             if probe[0] == 404:
-                print(f"{path}: not there (404), skipped")
+                print(f"{name}: not there (404), skipped")
                 continue
-            _run(port, path, min(budget, 2 * CONCURRENCY))  # warm-up, not counted
-            results.append(_run(port, path, budget))
+            if len(paths) == 1:
+                _run(port, name, paths, 2 * CONCURRENCY)  # warm-up, not counted
+            results.append(_run(port, name, paths, budget))
     finally:
         server.terminate()
         server.wait(timeout=30)
