@@ -45,9 +45,6 @@ SORT_CHOICES = [
     ("-informed", _("Laatst geïnformeerd, nieuwste eerst")),
 ]
 
-# Sort orders that keep the rows of a theme together, so the table keeps its theme rows.
-GROUPED_SORTS = {"", "theme", "-theme"}
-
 MAX_QUERY_LENGTH = 200
 MAX_SEARCH_TERMS = 10
 
@@ -279,11 +276,6 @@ class WorkstreamFilter(django_filters.FilterSet):
             return self.form.cleaned_data.get("sort") or ""
         return ""
 
-    @property
-    def grouped(self) -> bool:
-        """Whether the table keeps its theme rows (it does unless sorted across themes)."""
-        return self.sort_order in GROUPED_SORTS
-
     def describe(self) -> str:
         """The active filters in words, for the page, the PDF and the file's metadata."""
         if not (self.is_bound and self.is_valid()):
@@ -304,7 +296,8 @@ class WorkstreamFilter(django_filters.FilterSet):
                 shown = str(dict(field.choices).get(value, value))
             else:
                 shown = str(value)
-            parts.append(f"{field.label}: {shown}")
+            label = gettext("Zoekterm") if name == "q" else field.label
+            parts.append(f"{label}: {shown}")
         if not parts:
             return gettext("Alle rijen")
         return "; ".join(parts)

@@ -185,14 +185,10 @@ def _lazy_rows(queryset):
 @allows_inline_styles
 def export_view(request, fmt: str):
     """The overview's filtered rows (its query string applies) as a dated download."""
-    filterset = _filterset(request)
-    if filterset.is_bound and not filterset.is_valid():
-        return HttpResponseBadRequest(
-            _errors_text(filterset), content_type="text/plain; charset=utf-8"
-        )
     as_of = timezone.localdate()
     key = None
     if fmt == "pdf":
+        # Only valid filters are cached, so a hit needs no validation (and no query at all).
         key = _cache_key("pdf", normalised_query(request.GET, drop={PAGE_PARAMETER}))
         content = cache.get(key)
         if content is not None:
@@ -201,6 +197,11 @@ def export_view(request, fmt: str):
                 f'attachment; filename="{export_filename(fmt, as_of)}"'
             )
             return response
+    filterset = _filterset(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return HttpResponseBadRequest(
+            _errors_text(filterset), content_type="text/plain; charset=utf-8"
+        )
     rows = _lazy_rows(filterset.qs) if fmt == "csv" else build_rows(filterset.qs)
     response = export_response(
         fmt, rows, title=str(TITLE), filters_text=filterset.describe(), as_of=as_of
