@@ -38,6 +38,13 @@ def bijlage_context(rows: list[dict], *, legend=None, grouped: bool | None = Non
     The table keeps its theme rows when each theme's rows are together (the bijlage's order);
     sorted across themes, it shows the theme in a column instead.
     """
+    legend = list(Phase.objects.all()) if legend is None else legend
+    phase_labels = {phase.code: phase.short_label or phase.label for phase in legend}
+    delay_labels = {code: str(label) for code, label in DelayReason.choices}
+    for row in rows:
+        # Looked up once here, not in a loop per row in the template.
+        row["phase_label"] = phase_labels.get(row["phase"], row["phase"])
+        row["delay_label"] = delay_labels.get(row["delay_reason"], "")
     ambition_spans(rows)
     groups = group_by_theme(rows)
     if grouped is None:
@@ -49,7 +56,7 @@ def bijlage_context(rows: list[dict], *, legend=None, grouped: bool | None = Non
         "rows": rows,
         "groups": groups,
         "show_theme": not grouped,
-        "legend": list(Phase.objects.all()) if legend is None else legend,
+        "legend": legend,
         "footnotes": collect_footnotes(rows),
         "delay_reasons": DelayReason.choices,
     }

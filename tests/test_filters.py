@@ -49,7 +49,7 @@ def test_the_overview_shows_a_get_form_with_a_label_for_every_filter(client, bij
         "sort",
     ]:
         assert f'<label for="id_{name}"' in html, name
-    assert "<legend>Fase:</legend>" in html
+    assert "<legend>Fase</legend>" in html
     assert html.count('type="checkbox" name="phase"') == 4
 
 
