@@ -88,7 +88,9 @@ def generate_rows(count: int) -> None:
             models.VMNumber(number=1000 + i, measure=m) for i, m in enumerate(measures)
         )
         ambitions = models.Ambition.objects.bulk_create(
-            models.Ambition(theme=themes[i % len(themes)], name=f"Ambitie {i}", strategy_page=i % 60)
+            models.Ambition(
+                theme=themes[i % len(themes)], name=f"Ambitie {i}", strategy_page=i % 60
+            )
             for i in range(count // 10)
         )
         rows = models.Workstream.objects.bulk_create(
@@ -105,9 +107,7 @@ def generate_rows(count: int) -> None:
                 delay_reason="capacity" if i % 11 == 0 else "",
                 target_date=datetime.date(2026, 1, 1) if i % 13 == 0 else None,
             )
-            for i, ambition in (
-                (i, ambitions[i % len(ambitions)]) for i in range(count)
-            )
+            for i, ambition in ((i, ambitions[i % len(ambitions)]) for i in range(count))
         )
         models.LetterLink.objects.bulk_create(
             models.LetterLink(workstream=row, letter=letters[i % len(letters)])
@@ -125,6 +125,10 @@ def main() -> None:
     heavy_runs = 3 if args.quick else 7
 
     call_command("migrate", verbosity=0)
+    # A rerun on the same database: start from the seed again.
+    models.Workstream.objects.filter(measure__slug__startswith="gegenereerd-").delete()
+    models.Ambition.objects.filter(workstreams__isnull=True, name__startswith="Ambitie ").delete()
+    models.Measure.objects.filter(slug__startswith="gegenereerd-").delete()
     if not models.Workstream.objects.exists():
         call_command("loaddata", "bijlage_2024", verbosity=0)
     client = Client()
@@ -139,13 +143,19 @@ def main() -> None:
     overview = "/"
     filtered = "/?phase=implementation&phase=policy&q=betalingsregeling"
     get(client, overview)  # warm up imports and templates
-    record("overview, seed, server time (no cache)", median_ms(lambda: get(client, overview), runs), "ms")
+    record(
+        "overview, seed, server time (no cache)",
+        median_ms(lambda: get(client, overview), runs),
+        "ms",
+    )
     record(
         "overview, seed, server time (cached)",
         median_ms(lambda: get(client, overview), runs, cold=False),
         "ms",
     )
-    record("overview, seed, filtered (no cache)", median_ms(lambda: get(client, filtered), runs), "ms")
+    record(
+        "overview, seed, filtered (no cache)", median_ms(lambda: get(client, filtered), runs), "ms"
+    )
     record("overview, seed, queries", queries(client, overview), "queries")
     get(client, "/export/bijlage.pdf")  # imports WeasyPrint
     record(
@@ -165,7 +175,11 @@ def main() -> None:
     big_filtered = "/?theme=verrekening&informed=yes&sort=vm"
     big_search = "/?q=kwijtschelding+maatwerk&phase=policy"
     get(client, overview)
-    record(f"overview, {total} rows, page 1 (no cache)", median_ms(lambda: get(client, overview), runs), "ms")
+    record(
+        f"overview, {total} rows, page 1 (no cache)",
+        median_ms(lambda: get(client, overview), runs),
+        "ms",
+    )
     record(
         f"overview, {total} rows, filtered theme+informed+sort (no cache)",
         median_ms(lambda: get(client, big_filtered), runs),
@@ -186,7 +200,11 @@ def main() -> None:
 
     csv_url = "/export/bijlage.csv"
     record(f"CSV, {total} rows", median_ms(lambda: get(client, csv_url), heavy_runs), "ms")
-    record(f"XLSX, {total} rows", median_ms(lambda: get(client, "/export/bijlage.xlsx"), heavy_runs), "ms")
+    record(
+        f"XLSX, {total} rows",
+        median_ms(lambda: get(client, "/export/bijlage.xlsx"), heavy_runs),
+        "ms",
+    )
 
     # Peak memory of Python objects while streaming the CSV, chunk by chunk (not joined).
     tracemalloc.start()

@@ -1,12 +1,12 @@
 """Public pages: the overview (the bijlage, filtered, sorted, paged), a measure's rows, exports."""
 
 import hashlib
+from collections import Counter
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,6 +23,7 @@ from .rows import (
     build_rows,
     collect_footnotes,
     group_by_theme,
+    iter_rows,
     row_dict,
 )
 
@@ -137,22 +138,24 @@ class OverviewView(TemplateView):
             context.update({"invalid": True, "total": 0, "phase_counts": []})
             return context
 
-        queryset = filterset.qs
-        counts = queryset.order_by().aggregate(
-            **{f"n_{phase.code}": Count("pk", filter=Q(phase_id=phase.pk)) for phase in legend}
-        )
-        phase_counts = [(phase, counts[f"n_{phase.code}"]) for phase in legend]
-        total = sum(count for _phase, count in phase_counts)
+        # One scan for everything the filters select: ids in order with their phase. The
+        # counts come from it, and only the shown page is then loaded in full (by id).
+        matches = list(filterset.qs.values_list("pk", "phase_id"))
+        total = len(matches)
+        per_phase = Counter(phase_id for _pk, phase_id in matches)
+        phase_counts = [(phase, per_phase.get(phase.pk, 0)) for phase in legend]
 
-        paginator = Paginator(queryset, settings.OVERVIEW_PAGE_SIZE)
-        paginator.count = total  # known from the phase counts: saves a COUNT query
+        paginator = Paginator(matches, settings.OVERVIEW_PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get(PAGE_PARAMETER))
         rows = []
         if total:
+            ids = [pk for pk, _phase_id in page.object_list]
+            loaded = {ws.pk: ws for ws in Workstream.objects.for_overview().filter(pk__in=ids)}
             offset = page.start_index() - 1
             rows = [
-                row_dict(workstream, position)
-                for position, workstream in enumerate(page.object_list, start=offset + 1)
+                row_dict(loaded[pk], position)
+                for position, pk in enumerate(ids, start=offset + 1)
+                if pk in loaded  # deleted between the two queries: leave it out
             ]
         context.update(bijlage_context(rows, legend=legend))
         page_query = normalised_query(self.request.GET, drop={PAGE_PARAMETER})
@@ -183,12 +186,6 @@ class MeasureDetailView(TemplateView):
         return context
 
 
-def _lazy_rows(queryset):
-    """Rows built in chunks as they are streamed, so memory stays flat for long CSV files."""
-    for position, workstream in enumerate(queryset.iterator(chunk_size=500), start=1):
-        yield row_dict(workstream, position)
-
-
 @allows_inline_styles
 def export_view(request, fmt: str):
     """The overview's filtered rows (its query string applies) as a dated download."""
@@ -209,7 +206,10 @@ def export_view(request, fmt: str):
         return HttpResponseBadRequest(
             _errors_text(filterset), content_type="text/plain; charset=utf-8"
         )
-    rows = _lazy_rows(filterset.qs) if fmt == "csv" else build_rows(filterset.qs)
+    # Plain values, chunk by chunk: the CSV streams them, with memory staying flat.
+    rows = iter_rows(filterset.qs)
+    if fmt != "csv":
+        rows = list(rows)
     response = export_response(
         fmt, rows, title=str(TITLE), filters_text=filterset.describe(), as_of=as_of
     )

@@ -283,3 +283,18 @@ def test_the_filter_describes_itself_in_words(bijlage):
         "uitgewerkt; Zoekterm: “rente”; On hold: Nee"
     )
     assert WorkstreamFilter(None).describe() == "Alle rijen"
+
+
+def test_search_folds_accents_the_same_in_python_and_in_the_database():
+    from measures.search import _ACCENTED, _PLAIN, fold
+
+    assert fold(_ACCENTED) == _PLAIN
+    assert fold(_ACCENTED.upper()) == _PLAIN
+    assert fold("Geïmplementeerd – Één") == "geimplementeerd – een"
+
+
+def test_free_text_finds_accented_text_written_without_accents_in_any_case(db):
+    WorkstreamFactory(status_text="Reünie met de CRI-werkgroep, ÉÉN keer per maand.")
+    WorkstreamFactory(status_text="Iets anders.")
+    for query in ("reunie", "REÜNIE", "een keer", "cri-werkgroep"):
+        assert len(filtered(f"q={query}")) == 1, query

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from measures.models import Phase, Workstream
-from measures.rows import CONTRACT_FIELDS
+from measures.rows import CONTRACT_FIELDS, build_rows
 from tests.factories import (
     FootnoteFactory,
     LetterLinkFactory,
@@ -166,3 +166,17 @@ def test_writes_to_the_data_bump_the_version_also_after_commit(
     assert during != before
     assert callbacks
     assert data_version() != during
+
+
+def test_rows_built_from_plain_values_equal_rows_built_from_the_overview_queryset(bijlage):
+    from measures.rows import iter_rows
+
+    _make_rows(12)  # footnotes, dependencies and letters beyond the seed
+    theme = Workstream.objects.first().theme
+    WorkstreamFactory(ambition=None, theme=theme, explanation="Zonder ambitie.")
+    queryset = Workstream.objects.for_overview()
+    assert list(iter_rows(queryset, chunk_size=7)) == build_rows(queryset)
+    ordered = queryset.order_by("-phase__order", "pk")
+    assert list(iter_rows(ordered, start=3)) == [
+        {**row, "position": row["position"] + 2} for row in build_rows(ordered)
+    ]
