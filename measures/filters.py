@@ -298,9 +298,11 @@ class WorkstreamFilter(django_filters.FilterSet):
                 shown = str(value)
             label = gettext("Zoekterm") if name == "q" else field.label
             parts.append(f"{label}: {shown}")
-        if not parts:
-            return gettext("Alle rijen")
-        return "; ".join(parts)
+        text = "; ".join(parts) if parts else gettext("Alle rijen")
+        sort = self.form.cleaned_data.get("sort")
+        if sort:
+            text = f"{text} · {self.form.fields['sort'].label}: {dict(SORT_CHOICES)[sort]}"
+        return text
 
 
 def letter_choices() -> list[tuple[str, str]]:

@@ -201,7 +201,8 @@ def export_view(request, fmt: str):
                 f'attachment; filename="{export_filename(fmt, as_of)}"'
             )
             return response
-    filterset = _filterset(request)
+    # With the legend's short phase labels, as on the page, in the line naming the filters.
+    filterset = _filterset(request, list(Phase.objects.all()))
     if filterset.is_bound and not filterset.is_valid():
         return HttpResponseBadRequest(
             _errors_text(filterset), content_type="text/plain; charset=utf-8"

@@ -298,3 +298,33 @@ def test_free_text_finds_accented_text_written_without_accents_in_any_case(db):
     WorkstreamFactory(status_text="Iets anders.")
     for query in ("reunie", "REÜNIE", "een keer", "cri-werkgroep"):
         assert len(filtered(f"q={query}")) == 1, query
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%ff%fe",
+        "phase=%00",
+        "theme=%00",
+        "sort=%00",
+        "page=-1",
+        "page=0",
+        "%00=1",
+        "vm=%ef%bf%bd",
+    ],
+)
+def test_odd_bytes_in_the_url_never_cause_a_server_error(client, bijlage, query):
+    assert client.get(f"/?{query}").status_code in (200, 400)
+    assert client.get(f"/export/bijlage.csv?{query}").status_code in (200, 400)
+
+
+def test_the_pdf_and_the_page_name_phases_by_their_short_label(client, bijlage):
+    html = client.get("/export/bijlage.html?phase=policy").content.decode()
+    assert "Filters: Fase: Beleid in uitwerking" in html
+    page = client.get("/?phase=policy").content.decode()
+    assert "Filters: Fase: Beleid in uitwerking" in page
+
+
+def test_the_description_names_the_sort_order_too(bijlage):
+    filterset = WorkstreamFilter({"sort": "-informed"}, queryset=Workstream.objects.all())
+    assert filterset.describe() == "Alle rijen · Sorteren op: Laatst geïnformeerd, nieuwste eerst"
