@@ -9,6 +9,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils.text import format_lazy
@@ -24,7 +25,7 @@ from .models import (
     VMNumber,
     Workstream,
 )
-from .search import Fold, fold
+from .search import Fold, accent_pattern, fold
 
 YES, NO = "yes", "no"
 YES_NO = [(YES, _("Ja")), (NO, _("Nee"))]
@@ -185,20 +186,22 @@ class WorkstreamFilter(django_filters.FilterSet):
         terms = fold(value).split()[:MAX_SEARCH_TERMS]
         if not terms:
             return qs
-        qs = qs.alias(
-            search_text=Fold(
-                Concat(
-                    Coalesce("ambition__name", Value("")),
-                    Value(" "),
-                    "measure__name",
-                    Value(" "),
-                    "explanation",
-                    Value(" "),
-                    "status_text",
-                    output_field=TextField(),
-                )
-            )
+        text = Concat(
+            Coalesce("ambition__name", Value("")),
+            Value(" "),
+            "measure__name",
+            Value(" "),
+            "explanation",
+            Value(" "),
+            "status_text",
+            output_field=TextField(),
         )
+        if connections[qs.db].vendor == "postgresql":
+            qs = qs.alias(search_text=text)
+            for term in terms:
+                qs = qs.filter(search_text__iregex=accent_pattern(term))
+            return qs
+        qs = qs.alias(search_text=Fold(text))
         for term in terms:
             qs = qs.filter(search_text__contains=term)
         return qs

@@ -328,3 +328,15 @@ def test_the_pdf_and_the_page_name_phases_by_their_short_label(client, bijlage):
 def test_the_description_names_the_sort_order_too(bijlage):
     filterset = WorkstreamFilter({"sort": "-informed"}, queryset=Workstream.objects.all())
     assert filterset.describe() == "Alle rijen · Sorteren op: Laatst geïnformeerd, nieuwste eerst"
+
+
+def test_the_accent_pattern_matches_accented_and_plain_forms_in_any_case():
+    from measures.search import accent_pattern
+
+    pattern = re.compile(accent_pattern("geimplementeerd"), re.IGNORECASE)
+    assert pattern.search("Status: GEÏMPLEMENTEERD.")
+    assert pattern.search("geimplementeerd")
+    assert not pattern.search("geïmplementeer")
+    assert re.search(accent_pattern("a.b(c)"), "a.b(c)") and not re.search(
+        accent_pattern("a.b"), "axb"
+    )
