@@ -105,7 +105,9 @@ class OverviewView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         query = normalised_query(request.GET)
-        key = _cache_key("overview", query)
+        # Per user as well: the page around the table may one day show who is logged in.
+        user = request.user.pk if request.user.is_authenticated else "anon"
+        key = _cache_key(f"overview:{user}", query)
         content = cache.get(key)
         if content is not None:
             return HttpResponse(content)

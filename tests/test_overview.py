@@ -180,3 +180,14 @@ def test_rows_built_from_plain_values_equal_rows_built_from_the_overview_queryse
     assert list(iter_rows(ordered, start=3)) == [
         {**row, "position": row["position"] + 2} for row in build_rows(ordered)
     ]
+
+
+def test_a_logged_in_user_never_gets_a_page_cached_for_someone_else(client, bijlage):
+    from django.contrib.auth.models import User
+
+    client.get(reverse("measures:overview"))
+    staff = User.objects.create_user("beleid", password="x-Geheim-123")
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("measures:overview")).status_code == 200
+    assert any("measures_workstream" in q["sql"] for q in ctx.captured_queries)
