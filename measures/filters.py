@@ -25,7 +25,7 @@ from .models import (
     VMNumber,
     Workstream,
 )
-from .search import Fold, accent_pattern, fold
+from .search import Fold, FoldedContainsAll, accent_pattern, fold
 
 YES, NO = "yes", "no"
 YES_NO = [(YES, _("Ja")), (NO, _("Nee"))]
@@ -201,6 +201,8 @@ class WorkstreamFilter(django_filters.FilterSet):
             for term in terms:
                 qs = qs.filter(search_text__iregex=accent_pattern(term))
             return qs
+        if connections[qs.db].vendor == "sqlite":
+            return qs.filter(FoldedContainsAll(text, terms))
         qs = qs.alias(search_text=Fold(text))
         for term in terms:
             qs = qs.filter(search_text__contains=term)

@@ -10,7 +10,7 @@ row with ``translate()`` was five times slower there, and ``unaccent`` needs an 
 import re
 import unicodedata
 
-from django.db.models import CharField, Func
+from django.db.models import BooleanField, CharField, Func, Value
 
 # Accented letters that occur in Dutch text (and their neighbours), for PostgreSQL's translate();
 # fold() below must give the same result for each (a test checks it).
@@ -19,6 +19,8 @@ _PLAIN = "aaaaaaaeeeeeiiiiioooooouuuuuyycn"
 _COMBINING_MARKS = re.compile("[\u0300-\u036f]+")
 
 SQLITE_FUNCTION = "vm_fold"
+SQLITE_CONTAINS_ALL = "vm_contains_all"
+TERM_SEPARATOR = "\x1f"  # cannot occur in a term: terms are split on whitespace
 
 
 def fold(text: str | None) -> str:
@@ -74,7 +76,27 @@ def accent_pattern(term: str) -> str:
     return "".join(parts)
 
 
+class FoldedContainsAll(Func):
+    """SQLite: whether the folded text contains every folded term (one call per row)."""
+
+    output_field = BooleanField()
+    function = SQLITE_CONTAINS_ALL
+    arity = 2
+
+    def __init__(self, expression, terms: list[str], **extra):
+        super().__init__(expression, Value(TERM_SEPARATOR.join(terms)), **extra)
+
+
+def contains_all(text: str | None, terms: str) -> bool:
+    """The Python side of ``FoldedContainsAll``: fold the text once for all terms."""
+    folded = fold(text)
+    return all(term in folded for term in terms.split(TERM_SEPARATOR))
+
+
 def register_sqlite_functions(sender, connection, **kwargs):
-    """``connection_created`` receiver: give SQLite the folding function."""
+    """``connection_created`` receiver: give SQLite the folding functions."""
     if connection.vendor == "sqlite":
         connection.connection.create_function(SQLITE_FUNCTION, 1, fold, deterministic=True)
+        connection.connection.create_function(
+            SQLITE_CONTAINS_ALL, 2, contains_all, deterministic=True
+        )
