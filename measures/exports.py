@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import DelayReason, Phase
 from .rows import contract_row
+from .vmnumbers import format_vm_numbers
 
 FORMATS = ("html", "pdf", "csv", "xlsx", "json")
 
@@ -87,6 +88,10 @@ def export_response(
         raise ValueError(f"Unknown export format {fmt!r}; expected one of {FORMATS}.")
     filename = export_filename(fmt, as_of, filename_stem)
     legend = list(Phase.objects.all())
+    # Copies (rendering adds display keys), completed when only contract fields were stored.
+    rows = (display_row(row) for row in rows)
+    if fmt != "csv":
+        rows = list(rows)
     if fmt == "csv":
         response = StreamingHttpResponse(
             csv_chunks(rows, legend), content_type=CONTENT_TYPES["csv"]
@@ -108,6 +113,26 @@ def export_response(
         setattr(response, CSP_EXEMPT_ATTRIBUTE, True)
         response["Content-Security-Policy"] = STANDALONE_CSP
     return response
+
+
+def display_row(row: dict) -> dict:
+    """A copy of a row with the display helpers the table needs, derived if they are missing.
+
+    Rows from ``build_rows()`` have them all; rows stored with only the contract fields (say,
+    read back from the JSON export) still render: dates without their Kamerstuk reference and
+    footnotes without their marks, which the contract does not hold.
+    """
+    row = dict(row)
+    if "vm_label" not in row:
+        row["vm_label"] = format_vm_numbers(row.get("vm_numbers") or [])
+    if "letters" not in row:
+        row["letters"] = [
+            {"date": date, "reference": "", "url": ""}
+            for date in row.get("parliament_informed") or []
+        ]
+    row.setdefault("footnote_marks", [])
+    row.setdefault("depends_on", [])
+    return row
 
 
 # -- HTML and PDF ---------------------------------------------------------------------------

@@ -222,3 +222,14 @@ def test_an_empty_export_says_there_are_no_rows(client, bijlage):
     html = client.get("/export/bijlage.html?q=bestaat nergens").content.decode()
     assert "Geen rijen met deze filters." in html
     assert _csv_rows(_content(client.get("/export/bijlage.csv?q=bestaat nergens")))[1:] == []
+
+
+def test_export_response_also_renders_rows_that_hold_only_the_contract_fields(client, bijlage):
+    stored = client.get("/export/bijlage.json?theme=stimuleringsmaatregelen").json()["rows"]
+    response = export_response(
+        "html", stored, title="Uit opgeslagen JSON", filters_text="", as_of=TODAY
+    )
+    html = response.content.decode()
+    assert html.count('class="bijlage__row') == 3
+    assert "(VM 23 t/m 29)" in html and "24/10/2024" in html
+    assert "vm_label" not in stored[0]  # the caller's rows are left as they were
