@@ -30,20 +30,12 @@ CONTRACT_FIELDS = (
 )
 
 
-def _related(obj, prefetched: str, manager: str) -> list:
-    """The list a ``to_attr`` prefetch of ``for_overview()`` left, else the manager's rows."""
-    value = getattr(obj, prefetched, None)
-    return value if value is not None else list(getattr(obj, manager).all())
-
-
 def row_dict(workstream, position: int) -> dict:
     """One row as a dict; expects a workstream from ``Workstream.objects.for_overview()``."""
     measure = workstream.measure
-    numbers = sorted(vm.number for vm in _related(measure, "prefetched_vm_numbers", "vm_numbers"))
-    letters = [
-        link.letter for link in _related(workstream, "prefetched_letter_links", "letter_links")
-    ]
-    footnotes = _related(workstream, "prefetched_footnotes", "footnotes")
+    numbers = sorted(vm.number for vm in measure.vm_numbers.all())
+    letters = [link.letter for link in workstream.letter_links.all()]
+    footnotes = list(workstream.footnotes.all())
     return {
         "position": position,
         "theme": workstream.theme.name,
@@ -78,13 +70,10 @@ def row_dict(workstream, position: int) -> dict:
         "depends_on": [
             {
                 "measure": dep.depends_on.name,
-                "vm_label": format_vm_numbers(
-                    vm.number
-                    for vm in _related(dep.depends_on, "prefetched_vm_numbers", "vm_numbers")
-                ),
+                "vm_label": format_vm_numbers(vm.number for vm in dep.depends_on.vm_numbers.all()),
                 "note": dep.note,
             }
-            for dep in _related(measure, "prefetched_dependencies", "dependencies")
+            for dep in measure.dependencies.all()
         ],
     }
 

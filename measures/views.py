@@ -24,7 +24,6 @@ from .rows import (
     collect_footnotes,
     group_by_theme,
     iter_rows,
-    row_dict,
 )
 
 TITLE = _("Overzicht verbetermaatregelen invordering Dienst Toeslagen")
@@ -152,13 +151,18 @@ class OverviewView(TemplateView):
         rows = []
         if total:
             ids = [pk for pk, _phase_id in page.object_list]
-            loaded = {ws.pk: ws for ws in Workstream.objects.for_overview().filter(pk__in=ids)}
+            # The same dicts as build_rows(for_overview()) (a test keeps them equal), from
+            # plain values: no model instances, a fixed number of queries for the page.
+            loaded = {
+                row["id"]: row
+                for row in iter_rows(Workstream.objects.filter(pk__in=ids), chunk_size=len(ids))
+            }
             offset = page.start_index() - 1
-            rows = [
-                row_dict(loaded[pk], position)
-                for position, pk in enumerate(ids, start=offset + 1)
-                if pk in loaded  # deleted between the two queries: leave it out
-            ]
+            for position, pk in enumerate(ids, start=offset + 1):
+                row = loaded.get(pk)
+                if row is not None:  # else deleted between the two queries: leave it out
+                    row["position"] = position
+                    rows.append(row)
         context.update(bijlage_context(rows, legend=legend))
         page_query = normalised_query(self.request.GET, drop={PAGE_PARAMETER})
         context.update(
