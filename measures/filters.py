@@ -164,8 +164,17 @@ class WorkstreamFilter(django_filters.FilterSet):
         form = WorkstreamFilterForm
 
     def __init__(
-        self, data=None, queryset=None, *, request=None, prefix=None, today=None, phases=None
+        self,
+        data=None,
+        queryset=None,
+        *,
+        request=None,
+        prefix=None,
+        today=None,
+        phases=None,
+        choices=None,
     ):
+        """``phases`` (the legend) and ``choices`` (``filter_choices()``) save their queries."""
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.today = today or datetime.date.today()
         if phases is not None:
@@ -173,11 +182,10 @@ class WorkstreamFilter(django_filters.FilterSet):
             self.filters["phase"].extra["choices"] = [
                 (phase.code, phase.short_label or phase.label) for phase in phases
             ]
-        # One query each for the choices, shared by validation and rendering.
-        self.filters["theme"].extra["choices"] = list(
-            Theme.objects.order_by("order", "name").values_list("slug", "name")
-        )
-        self.filters["letter"].extra["choices"] = letter_choices()
+        # Shared by validation and rendering, so each is read once.
+        choices = choices if choices is not None else filter_choices()
+        self.filters["theme"].extra["choices"] = choices["theme"]
+        self.filters["letter"].extra["choices"] = choices["letter"]
 
     # -- filters -------------------------------------------------------------------------
 
@@ -312,6 +320,14 @@ class WorkstreamFilter(django_filters.FilterSet):
         if sort:
             text = f"{text} · {self.form.fields['sort'].label}: {dict(SORT_CHOICES)[sort]}"
         return text
+
+
+def filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """The choices of the theme and letter filters, read from the database."""
+    return {
+        "theme": list(Theme.objects.order_by("order", "name").values_list("slug", "name")),
+        "letter": letter_choices(),
+    }
 
 
 def letter_choices() -> list[tuple[str, str]]:

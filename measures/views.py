@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from .cache import data_version
 from .exports import allows_inline_styles, export_filename, export_response
-from .filters import WorkstreamFilter
+from .filters import WorkstreamFilter, filter_choices
 from .models import DelayReason, Measure, Phase, Workstream
 from .rows import (
     ambition_spans,
@@ -80,13 +80,26 @@ def _cache_key(kind: str, query: str) -> str:
     return f"measures:{kind}:{data_version()}:{get_language()}:{today}:{digest}"
 
 
-def _filterset(request, legend=None) -> WorkstreamFilter:
-    return WorkstreamFilter(
+def lookups() -> tuple[list, dict]:
+    """The legend and the filter choices: small tables every page reads, cached per version."""
+    key = f"measures:lookups:{data_version()}:{get_language()}"
+    value = cache.get(key)
+    if value is None:
+        value = (list(Phase.objects.all()), filter_choices())
+        cache.set(key, value)
+    return value
+
+
+def _filterset(request) -> tuple[WorkstreamFilter, list]:
+    legend, choices = lookups()
+    filterset = WorkstreamFilter(
         request.GET or None,
         queryset=Workstream.objects.for_overview(),
         today=timezone.localdate(),
         phases=legend,
+        choices=choices,
     )
+    return filterset, legend
 
 
 def _errors_text(filterset) -> str:
@@ -123,8 +136,7 @@ class OverviewView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        legend = list(Phase.objects.all())
-        filterset = _filterset(self.request, legend)
+        filterset, legend = _filterset(self.request)
         export_query = normalised_query(self.request.GET, drop={PAGE_PARAMETER})
         context.update(
             {
@@ -208,7 +220,7 @@ def export_view(request, fmt: str):
             )
             return response
     # With the legend's short phase labels, as on the page, in the line naming the filters.
-    filterset = _filterset(request, list(Phase.objects.all()))
+    filterset, _legend = _filterset(request)
     if filterset.is_bound and not filterset.is_valid():
         return HttpResponseBadRequest(
             _errors_text(filterset), content_type="text/plain; charset=utf-8"
