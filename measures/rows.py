@@ -116,12 +116,16 @@ def _chunks(iterable, size: int):
         yield chunk
 
 
-def iter_rows(workstreams, *, chunk_size: int = 500, start: int = 1) -> Iterator[dict]:
+def iter_rows(
+    workstreams, *, chunk_size: int = 500, start: int = 1, stream: bool = True
+) -> Iterator[dict]:
     """The same dicts as ``build_rows()``, built from plain values, chunk by chunk.
 
     For long exports: takes any (filtered, ordered) ``Workstream`` queryset, reads a few
     queries per chunk instead of creating model instances (most of the time for 10,000 rows),
     and holds only one chunk in memory. A test keeps it equal to ``build_rows()``.
+    ``stream=False`` reads a short list (a page) at once: on PostgreSQL streaming means a
+    server-side cursor, which costs more than it saves for a hundred rows.
     """
     from .models import Footnote, LetterLink, MeasureDependency, ParliamentaryLetter, VMNumber
 
@@ -130,7 +134,8 @@ def iter_rows(workstreams, *, chunk_size: int = 500, start: int = 1) -> Iterator
         pk: {"date": letter.date.isoformat(), "reference": letter.reference, "url": letter.url}
         for pk, letter in letters.items()
     }
-    values = workstreams.values_list(*_VALUE_FIELDS).iterator(chunk_size=chunk_size)
+    values = workstreams.values_list(*_VALUE_FIELDS)
+    values = values.iterator(chunk_size=chunk_size) if stream else list(values)
     position = start
     for chunk in _chunks(values, chunk_size):
         row_ids = [item[0] for item in chunk]

@@ -167,7 +167,9 @@ class OverviewView(TemplateView):
             # plain values: no model instances, a fixed number of queries for the page.
             loaded = {
                 row["id"]: row
-                for row in iter_rows(Workstream.objects.filter(pk__in=ids), chunk_size=len(ids))
+                for row in iter_rows(
+                    Workstream.objects.filter(pk__in=ids), chunk_size=len(ids), stream=False
+                )
             }
             offset = page.start_index() - 1
             for position, pk in enumerate(ids, start=offset + 1):
