@@ -206,10 +206,12 @@ def test_the_page_counts_the_rows_per_phase(client, bijlage):
 
 
 def test_export_buttons_carry_the_current_filters(client, bijlage):
-    html = client.get(OVERVIEW, {"theme": "verrekening", "phase": "policy", "page": "1"}).content
-    html = html.decode()
+    query = {"theme": "verrekening", "phase": "not_started", "page": "1"}
+    html = client.get(OVERVIEW, query).content.decode()
     for fmt in ("pdf", "html", "xlsx", "csv", "json"):
-        assert f'href="/export/bijlage.{fmt}?phase=policy&amp;theme=verrekening"' in html
+        assert f'href="/export/bijlage.{fmt}?phase=not_started&amp;theme=verrekening"' in html
+    empty = client.get(OVERVIEW, {"theme": "verrekening", "phase": "policy"}).content.decode()
+    assert "/export/bijlage.pdf" not in empty
 
 
 # -- sorting ------------------------------------------------------------------------------
