@@ -82,6 +82,10 @@ serve: install
 test: install
 	$(PY) -m pytest
 
+## bench: medians of the overview and export timings (throwaway SQLite unless DATABASE_URL)
+bench: install
+	$(PY) bench/bench.py
+
 ## test-browser: only the browser and accessibility tests
 test-browser: install
 	$(PY) -m pytest tests/browser

@@ -109,3 +109,36 @@ def test_hostile_text_survives_the_json_export_unchanged(client, db):
     assert exported["status_text"] == row.status_text
     assert SCRIPT in exported["explanation"] and MARKUP in exported["explanation"]
     assert RTL in exported["status_text"]
+
+
+def _export(client, fmt: str):
+    response = client.get(f"/export/bijlage.{fmt}")
+    assert response.status_code == 200
+    return response
+
+
+def test_hostile_text_is_escaped_in_the_standalone_html_export(client, db):
+    hostile_workstream()
+    html = _export(client, "html").content.decode()
+    assert "<script>window.__pwned" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;window.__pwned = true;&lt;/script&gt;" in html
+    for text in (EMOJI, LONG_WORD, "مرحبا بالعالم"):
+        assert text in html
+    assert "overflow-wrap: anywhere" in html  # the long word wraps in the file too
+
+
+def test_hostile_text_is_legible_in_the_pdf_and_the_long_word_wraps_on_the_page(client, db):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    hostile_workstream()
+    pdf = PdfReader(io.BytesIO(_export(client, "pdf").content))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    flat = re.sub(r"\s+", "", text)
+    assert "<script>window.__pwned=true;</script>" in flat  # shown as text, not swallowed
+    assert LONG_WORD in flat  # whole, only broken over lines
+    assert "Betalingsregeling" in text
+    width = float(pdf.pages[0].mediabox.width)
+    assert width > float(pdf.pages[0].mediabox.height)  # landscape, nothing pushed it wider
