@@ -184,7 +184,11 @@ def render_document(
             "inline_css": _stylesheet("bijlage.css") + "\n" + _stylesheet("bijlage-export.css"),
             "lang": (get_language() or settings.LANGUAGE_CODE).split("-")[0],
             # Margin boxes of the PDF pages; CSS strings inside a <style> element.
-            "footer_text": css_string(f"{title} – {gettext('stand')} {as_of.strftime('%d/%m/%Y')}"),
+            # (gettext outside the f-string: xgettext does not look inside f-strings)
+            "footer_text": css_string(
+                gettext("%(title)s – stand %(date)s")
+                % {"title": title, "date": as_of.strftime("%d/%m/%Y")}
+            ),
             "page_word": css_string(gettext("Pagina")),
             "of_word": css_string(gettext("van")),
         }

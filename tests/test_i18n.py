@@ -121,3 +121,17 @@ def test_an_unknown_language_falls_back_to_dutch(client, bijlage):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
     html = client.get(reverse("measures:overview")).content.decode()
     assert '<html lang="nl">' in html
+
+
+@pytest.mark.django_db
+def test_the_pdf_follows_the_chosen_language_down_to_its_page_footer(client, bijlage):
+    import io
+
+    from pypdf import PdfReader
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/export/bijlage.pdf?theme=verrekening")
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Status of the work" in text
+    assert "– as of " in text and "Page 1 of 1" in text
+    assert "Stand van zaken uitwerking" not in text
