@@ -304,7 +304,8 @@ class WorkstreamFilter(django_filters.FilterSet):
             field = self.form.fields[name]
             if isinstance(value, list):
                 labels = dict(field.choices)
-                shown = ", ".join(str(labels.get(v, v)) for v in value)
+                # Phase labels come from the database; gettext finds their English text.
+                shown = ", ".join(gettext(str(labels.get(v, v))) for v in value)
             elif isinstance(value, datetime.date):
                 shown = value.strftime("%d/%m/%Y")
             elif name == "q":

@@ -135,3 +135,11 @@ def test_the_pdf_follows_the_chosen_language_down_to_its_page_footer(client, bij
     assert "Status of the work" in text
     assert "– as of " in text and "Page 1 of 1" in text
     assert "Stand van zaken uitwerking" not in text
+
+
+@pytest.mark.django_db
+def test_the_filter_summary_names_the_phases_in_english_too(client, bijlage):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/?phase=implementation&theme=verrekening").content.decode()
+    assert "Phase: Preparing implementation" in html
+    assert "Voorbereiden implementatie" not in html
