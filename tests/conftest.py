@@ -18,3 +18,12 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def published_seed(db):
+    """The seed with its audit trail, published as the first report "Bijlage oktober 2024"."""
+    from measures.reports import ensure_seed_report
+
+    call_command("loaddata", "bijlage_2024", verbosity=0)
+    return ensure_seed_report()
