@@ -1,8 +1,8 @@
 """Public pages and exports."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import report_views, views
 
 app_name = "measures"
 
@@ -10,4 +10,31 @@ urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
     path("maatregelen/<slug:slug>/", views.MeasureDetailView.as_view(), name="measure-detail"),
     path("export/bijlage.json", views.export_json, name="export-json"),
+    # Reporting over time (measures/report_views.py).
+    path("rapportages/", report_views.ReportListView.as_view(), name="report-list"),
+    path(
+        "rapportages/<slug:slug>/",
+        report_views.ReportDetailView.as_view(),
+        name="report-detail",
+    ),
+    path(
+        "rapportages/<slug:slug>/export/bijlage.<str:fmt>",
+        report_views.report_export,
+        name="report-export",
+    ),
+    path(
+        "rapportages/<slug:slug>/wijzigingen/",
+        report_views.report_changes,
+        name="report-changes",
+    ),
+    re_path(
+        r"^rapportages/(?P<slug>[-a-zA-Z0-9_]+)/wijzigingen\.(?P<fmt>html|pdf)$",
+        report_views.report_changes_export,
+        name="report-changes-export",
+    ),
+    path("wijzigingen/", report_views.changes, name="changes"),
+    re_path(
+        r"^wijzigingen\.(?P<fmt>html|pdf)$", report_views.changes_export, name="changes-export"
+    ),
+    path("dashboard/", report_views.DashboardView.as_view(), name="dashboard"),
 ]

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from .asof import PeildatumError, peildatum_from_request, rows_as_of
+from .messages import peildatum_error_response
 from .models import DelayReason, Measure, Phase, Workstream
 from .rows import (
     ambition_spans,
@@ -36,10 +38,21 @@ class OverviewView(TemplateView):
 
     template_name = "measures/overview.html"
 
+    def get(self, request, *args, **kwargs):
+        try:  # reports: a bad or too early ?peildatum= is a clear 400/404 (measures/asof.py)
+            return super().get(request, *args, **kwargs)
+        except PeildatumError as error:
+            return peildatum_error_response(request, error)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = build_rows(Workstream.objects.for_overview())
+        peildatum = peildatum_from_request(self.request)  # reports: the table as of a date
+        if peildatum:
+            rows = rows_as_of(peildatum)
+        else:
+            rows = build_rows(Workstream.objects.for_overview())
         context.update(bijlage_context(rows))
+        context["peildatum"] = peildatum
         return context
 
 
@@ -60,7 +73,13 @@ class MeasureDetailView(TemplateView):
 
 def export_json(request):
     """The open-data form of the bijlage (field names are a contract, see DESIGN.md)."""
-    rows = build_rows(Workstream.objects.for_overview())
+    try:  # reports: ?peildatum= gives the table as of that date (measures/asof.py)
+        peildatum = peildatum_from_request(request)
+        rows = rows_as_of(peildatum) if peildatum else None
+    except PeildatumError as error:
+        return peildatum_error_response(request, error)
+    if rows is None:
+        rows = build_rows(Workstream.objects.for_overview())
     payload = {
         "title": str(TITLE),
         "generated_at": timezone.now().isoformat(timespec="seconds"),
