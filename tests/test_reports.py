@@ -1,0 +1,237 @@
+"""Published reports: publishing freezes the bijlage, and a published report never changes."""
+
+import datetime
+import importlib.util
+import json
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from measures.models import PublishedReportError, Report, ReportState, Workstream
+from measures.reports import publish_report
+from measures.rows import CONTRACT_FIELDS, build_rows
+from tests.factories import ReportFactory
+from tests.scenario import AMS, EDIT_MOMENT, PHASE_ROW, make_changes
+
+pytestmark = pytest.mark.django_db
+
+HAS_EXPORTS = importlib.util.find_spec("measures.exports") is not None
+needs_exports = pytest.mark.skipif(
+    not HAS_EXPORTS,
+    reason="measures/exports.py (export_response) comes from the filters branch; not on main yet",
+)
+
+
+@pytest.fixture
+def staff_client(client):
+    user = get_user_model().objects.create_superuser("beheer", "beheer@example.org", "x")
+    client.force_login(user)
+    return client
+
+
+def test_the_seed_is_the_first_published_report(published_seed):
+    report = Report.objects.get()
+    assert report == published_seed
+    assert report.title == "Bijlage oktober 2024"
+    assert report.peildatum == datetime.date(2024, 10, 24)
+    assert report.letter.date == datetime.date(2024, 10, 24)
+    assert report.state == ReportState.PUBLISHED
+    assert report.published_at == datetime.datetime(2024, 10, 24, 23, 59, 59, tzinfo=AMS)
+    assert len(report.rows) == 37
+    assert [p["code"] for p in report.legend] == [
+        "not_started",
+        "policy",
+        "implementation",
+        "implemented",
+    ]
+
+
+def test_the_seed_report_holds_the_rows_of_the_json_contract_and_the_display_helpers(
+    published_seed,
+):
+    live = build_rows(Workstream.objects.for_overview())
+    assert published_seed.rows == live
+    for row in published_seed.rows:
+        assert set(CONTRACT_FIELDS) <= set(row)
+        assert {"id", "vm_label", "letters", "footnote_marks", "depends_on"} <= set(row)
+
+
+def test_the_seed_command_publishes_the_report_once(db):
+    from django.core.management import call_command
+
+    call_command("seed_bijlage", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_bijlage", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Report.objects.count() == 1
+    assert Workstream.history.filter(history_type="+").count() == 37
+
+
+def test_publishing_freezes_the_rows_of_the_moment_and_stamps_the_time(published_seed):
+    make_changes()
+    with time_machine.travel(EDIT_MOMENT + datetime.timedelta(hours=2), tick=False):
+        draft = ReportFactory(title="Bijlage maart 2025", slug="bijlage-maart-2025")
+        report = publish_report(draft)
+    assert report.state == ReportState.PUBLISHED
+    assert report.published_at == EDIT_MOMENT + datetime.timedelta(hours=2)
+    assert report.peildatum == datetime.date(2025, 3, 3)
+    assert len(report.rows) == 37  # one removed, one added
+    row = next(r for r in report.rows if r["id"] == PHASE_ROW)
+    assert row["phase"] == "policy"
+    # Later edits do not reach the published snapshot.
+    Workstream.objects.filter(pk=PHASE_ROW).update(status_text="Nog later gewijzigd.")
+    report.refresh_from_db()
+    assert next(r for r in report.rows if r["id"] == PHASE_ROW)["status_text"] != (
+        "Nog later gewijzigd."
+    )
+
+
+def test_a_report_with_a_past_peildatum_is_rebuilt_from_the_history(published_seed):
+    make_changes()
+    with time_machine.travel(EDIT_MOMENT + datetime.timedelta(days=30), tick=False):
+        report = publish_report(ReportFactory(slug="terug", peildatum=datetime.date(2025, 1, 1)))
+    assert report.rows == published_seed.rows
+
+
+def test_a_published_report_cannot_be_published_again(published_seed):
+    with pytest.raises(PublishedReportError):
+        publish_report(published_seed)
+
+
+def test_a_published_report_cannot_be_saved(published_seed):
+    published_seed.title = "Anders"
+    with pytest.raises(PublishedReportError):
+        published_seed.save()
+    assert Report.objects.get().title == "Bijlage oktober 2024"
+
+
+def test_a_published_report_cannot_be_deleted(published_seed):
+    with pytest.raises(PublishedReportError):
+        published_seed.delete()
+    assert Report.objects.count() == 1
+
+
+def test_a_bulk_update_cannot_touch_a_published_report(published_seed):
+    with pytest.raises(PublishedReportError):
+        Report.objects.update(title="Anders")
+    with pytest.raises(PublishedReportError):
+        Report.objects.filter(pk=published_seed.pk).update(rows=[])
+    assert Report.objects.get().rows == published_seed.rows
+
+
+def test_a_bulk_delete_cannot_remove_a_published_report(published_seed):
+    with pytest.raises(PublishedReportError):
+        Report.objects.all().delete()
+    assert Report.objects.count() == 1
+
+
+def test_drafts_can_still_be_edited_and_deleted(db):
+    draft = ReportFactory()
+    draft.title = "Nieuwe titel"
+    draft.save()
+    Report.objects.filter(pk=draft.pk).update(title="Via update")
+    assert Report.objects.get().title == "Via update"
+    Report.objects.filter(state=ReportState.DRAFT).delete()
+    assert not Report.objects.exists()
+
+
+def test_the_admin_shows_a_published_report_read_only_without_delete(staff_client, published_seed):
+    url = reverse("admin:measures_report_change", args=[published_seed.pk])
+    html = staff_client.get(url).content.decode()
+    assert 'name="title"' not in html
+    assert "Bijlage oktober 2024" in html
+    response = staff_client.post(url, {"title": "Anders", "slug": "anders"})
+    assert response.status_code == 403
+    delete_url = reverse("admin:measures_report_delete", args=[published_seed.pk])
+    assert staff_client.get(delete_url).status_code == 403
+    assert Report.objects.get().title == "Bijlage oktober 2024"
+
+
+def test_the_admin_publish_action_freezes_a_draft(staff_client, published_seed):
+    draft = ReportFactory(title="Bijlage april 2025", slug="bijlage-april-2025")
+    response = staff_client.post(
+        reverse("admin:measures_report_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert "1 rapportage(s) gepubliceerd" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_published and len(draft.rows) == 37
+
+
+def test_the_admin_bulk_delete_refuses_when_a_published_report_is_selected(
+    staff_client, published_seed
+):
+    draft = ReportFactory()
+    response = staff_client.post(
+        reverse("admin:measures_report_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [draft.pk, published_seed.pk],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 403
+    assert Report.objects.filter(pk=published_seed.pk).exists()
+
+
+def test_the_report_list_shows_published_reports_to_everyone_and_drafts_to_staff(
+    staff_client, published_seed
+):
+    ReportFactory(title="Concept voorjaar 2025")
+    html = Client().get(reverse("measures:report-list")).content.decode()
+    assert "Bijlage oktober 2024" in html and "Concept voorjaar 2025" not in html
+    html = staff_client.get(reverse("measures:report-list")).content.decode()
+    assert "Bijlage oktober 2024" in html and "Concept voorjaar 2025" in html
+
+
+def test_a_report_page_shows_its_frozen_bijlage_even_after_edits(client, published_seed):
+    make_changes()
+    response = client.get(published_seed.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('class="bijlage__row') == 37
+    assert html.count('class="bijlage__theme"') == 13
+    assert "Kamerstukken II 2022/23, 31066 nr. 1270." in html
+    assert "Beleidsmatige uitwerking loopt sinds januari 2025." not in html
+    assert "Verbetermaatregel is geïmplementeerd" in html  # the legend of the snapshot
+    assert html.count("<h1") == 1
+    for fmt in ("html", "pdf", "csv", "xlsx", "json"):
+        assert f"/rapportages/bijlage-oktober-2024/export/bijlage.{fmt}" in html
+
+
+def test_an_unknown_report_is_a_404(client, db):
+    assert client.get("/rapportages/bestaat-niet/").status_code == 404
+
+
+def test_a_draft_is_a_404_for_the_public(client, db):
+    draft = ReportFactory()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_an_unknown_export_format_is_a_404(client, published_seed):
+    assert client.get("/rapportages/bijlage-oktober-2024/export/bijlage.doc").status_code == 404
+
+
+@needs_exports
+@pytest.mark.parametrize("fmt", ["html", "pdf", "csv", "xlsx", "json"])
+def test_a_report_exports_from_its_snapshot_in_every_format(client, published_seed, fmt):
+    make_changes()
+    response = client.get(f"/rapportages/bijlage-oktober-2024/export/bijlage.{fmt}")
+    assert response.status_code == 200
+    assert len(response.content) > 500
+    if fmt in ("html", "csv", "json"):
+        text = response.content.decode("utf-8-sig")
+        assert "Beleidsmatige uitwerking loopt sinds januari 2025." not in text
+        assert "Gebruik maken van alle bij Dienst Toeslagen" in text
+
+
+@needs_exports
+def test_the_json_export_of_a_report_has_the_37_frozen_rows(client, published_seed):
+    make_changes()
+    payload = json.loads(
+        client.get("/rapportages/bijlage-oktober-2024/export/bijlage.json").content
+    )
+    assert len(payload["rows"]) == 37
+    assert payload["rows"][0]["explanation"].startswith("Gebruik maken")
