@@ -32,7 +32,10 @@ KINDS = (
 )
 KIND_LABELS = dict(KINDS)
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
+# Words with the whitespace after them; only the words are compared.
+_WORDS = re.compile(r"(\S+)(\s*)")
+# Below this similarity a text was rewritten, not edited: show it as one deletion and insertion.
+_REWRITE_RATIO = 0.25
 
 
 @dataclass
@@ -101,20 +104,37 @@ def row_label(row: dict) -> str:
     return f"{ambition} – {measure} ({vm_label})" if vm_label else f"{ambition} – {measure}"
 
 
+def _span(pieces: list[tuple[str, str]]) -> tuple[str, str]:
+    """Words with their spaces, escaped, and the trailing space apart (it goes outside a tag)."""
+    text = "".join(word + space for word, space in pieces)
+    stripped = text.rstrip()
+    return escape(stripped), text[len(stripped) :]
+
+
 def word_diff(old: str, new: str) -> SafeString:
     """The difference of two texts word by word, escaped, with ``<del>`` and ``<ins>``."""
-    a = _TOKENS.findall(old or "")
-    b = _TOKENS.findall(new or "")
+    a = _WORDS.findall(old or "")
+    b = _WORDS.findall(new or "")
+    matcher = difflib.SequenceMatcher(
+        a=[word for word, _space in a], b=[word for word, _space in b], autojunk=False
+    )
+    if a and b and matcher.ratio() < _REWRITE_RATIO:
+        (gone, _space), (came, _space) = _span(a), _span(b)
+        return mark_safe(f"<del>{gone}</del> <ins>{came}</ins>")  # noqa: S308 -- escaped
     parts = []
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            parts.append(escape("".join(a[a1:a2])))
+            text, space = _span(b[b1:b2])
+            parts.append(text + space)
             continue
-        if op in ("delete", "replace"):
-            parts.append(f"<del>{escape(''.join(a[a1:a2]))}</del>")
-        if op in ("insert", "replace"):
-            parts.append(f"<ins>{escape(''.join(b[b1:b2]))}</ins>")
+        gone, gone_space = _span(a[a1:a2])
+        came, came_space = _span(b[b1:b2])
+        if op == "delete":
+            parts.append(f"<del>{gone}</del>{gone_space}")
+        elif op == "insert":
+            parts.append(f"<ins>{came}</ins>{came_space}")
+        else:
+            parts.append(f"<del>{gone}</del> <ins>{came}</ins>{came_space}")
     return mark_safe("".join(parts))  # noqa: S308 -- every piece of text is escaped above
 
 

@@ -109,7 +109,16 @@ def test_an_unchanged_table_has_nothing_to_report():
 def test_the_word_diff_marks_words_and_escapes_html():
     diff = word_diff("Implementatie <loopt> nog.", "Implementatie <loopt> sinds 2025 & gaat door.")
     assert diff == (
-        "Implementatie &lt;loopt&gt; <del>nog.</del><ins>sinds 2025 &amp; gaat door.</ins>"
+        "Implementatie &lt;loopt&gt; <del>nog.</del> <ins>sinds 2025 &amp; gaat door.</ins>"
+    )
+    assert word_diff("a b c d", "a c d e") == "a <del>b</del> c d <ins>e</ins>"
+
+
+def test_a_rewritten_text_shows_as_one_deletion_and_one_insertion():
+    diff = word_diff("Als maatregel automatisch verrekenen.", "Sinds 2025 zonder kosten.")
+    assert (
+        diff
+        == "<del>Als maatregel automatisch verrekenen.</del> <ins>Sinds 2025 zonder kosten.</ins>"
     )
     assert word_diff("", "Nieuw") == "<ins>Nieuw</ins>"
     assert word_diff("Oud", "") == "<del>Oud</del>"
@@ -139,7 +148,8 @@ def test_the_second_report_compared_with_the_seed_shows_every_change(published_s
     assert by_id[LETTER_ROW].letters_added == ["2025-03-01"]
     assert by_id[EXPLANATION_ROW].kinds == ["explanation"]
     assert (
-        "<del>Gebruik maken</del><ins>Gebruikmaken</ins>" in by_id[EXPLANATION_ROW].explanation_diff
+        "<del>Gebruik maken</del> <ins>Gebruikmaken</ins>"
+        in by_id[EXPLANATION_ROW].explanation_diff
     )
     assert "&lt;b&gt;" in by_id[EXPLANATION_ROW].explanation_diff
     assert [r["id"] for r in comparison.removed] == [REMOVED_ROW]
@@ -188,7 +198,7 @@ def test_any_two_reports_can_be_compared_in_either_direction(client, published_s
     html = html.content.decode()
     assert '<th scope="row">Nieuwe rijen</th><td>1</td>' in html
     assert '<th scope="row">Vervallen rijen</th><td>1</td>' in html
-    assert "<del>Gebruikmaken</del>" in html
+    assert "<del>Gebruikmaken</del> <ins>Gebruik maken</ins>" in html
 
 
 def test_an_unknown_report_in_a_comparison_is_a_404_with_a_message(client, published_seed):
