@@ -8,12 +8,13 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from .compare import compare_rows
 from .dashboard import dashboard_context
-from .messages import message_response
+from .messages import answers_peildatum_errors, message_response
 from .models import DelayReason, Phase, Report, Workstream
 from .reports import live_legend, previous_report, report_rows
 from .rows import build_rows
@@ -41,6 +42,7 @@ class ReportListView(TemplateView):
         return context
 
 
+@method_decorator(answers_peildatum_errors, name="get")
 class ReportDetailView(TemplateView):
     """A report's bijlage, rendered from its snapshot with the live overview's table."""
 
@@ -66,6 +68,7 @@ class ReportDetailView(TemplateView):
         return context
 
 
+@answers_peildatum_errors
 def report_export(request, slug: str, fmt: str):
     """A report's bijlage as HTML, PDF, CSV, XLSX or JSON, from its frozen rows."""
     if fmt not in EXPORT_FORMATS:
@@ -157,6 +160,7 @@ def _print_css() -> str:
         return handle.read()
 
 
+@answers_peildatum_errors
 def changes(request, fmt: str = "page"):
     """``/wijzigingen/``: last published report → now, or ``?van=<slug>&tot=<slug>``."""
     visible = Report.objects.visible_to(request.user)
@@ -200,6 +204,7 @@ def changes_export(request, fmt: str):
     return changes(request, fmt=fmt)
 
 
+@answers_peildatum_errors
 def report_changes(request, slug: str, fmt: str = "page"):
     """``/rapportages/<slug>/wijzigingen/``: the previous report → this one."""
     report = _report_or_404(request, slug)

@@ -235,3 +235,58 @@ def test_the_json_export_of_a_report_has_the_37_frozen_rows(client, published_se
     )
     assert len(payload["rows"]) == 37
     assert payload["rows"][0]["explanation"].startswith("Gebruik maken")
+
+
+def test_a_draft_with_a_peildatum_before_the_history_says_so_instead_of_crashing(
+    staff_client, published_seed
+):
+    draft = ReportFactory(slug="te-vroeg", peildatum=datetime.date(2020, 1, 1))
+    response = staff_client.get(draft.get_absolute_url())
+    assert response.status_code == 404
+    assert "Er zijn geen gegevens op 01-01-2020" in response.content.decode()
+    assert staff_client.get("/rapportages/te-vroeg/wijzigingen/").status_code == 404
+
+
+def test_a_draft_shows_a_preview_of_what_publishing_will_freeze(staff_client, published_seed):
+    make_changes()
+    with time_machine.travel(EDIT_MOMENT, tick=False):
+        draft = ReportFactory(slug="voorbeeld")
+        html = staff_client.get(draft.get_absolute_url()).content.decode()
+    assert "voorbeeld van wat gepubliceerd wordt" in html
+    assert "Beleidsmatige uitwerking loopt sinds januari 2025." in html
+
+
+def test_the_admin_publish_action_reports_a_peildatum_without_history(staff_client, published_seed):
+    draft = ReportFactory(slug="te-vroeg", peildatum=datetime.date(2020, 1, 1))
+    response = staff_client.post(
+        reverse("admin:measures_report_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert "Er zijn geen gegevens op 01-01-2020" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == ReportState.DRAFT
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/rapportages/",
+        "/rapportages/bijlage-oktober-2024/",
+        "/rapportages/bijlage-oktober-2024/wijzigingen/",
+        "/wijzigingen/",
+        "/dashboard/",
+        "/?peildatum=2024-10-24",
+        "/?peildatum=2024-02-31",
+        "/?peildatum=2001-01-01",
+        "/wijzigingen/?tot=bestaat-niet",
+    ],
+)
+def test_every_reporting_page_has_one_heading_and_no_inline_styles_or_scripts(
+    client, published_seed, url
+):
+    response = client.get(url)
+    assert response.status_code in (200, 400, 404)
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert 'style="' not in html and "<script" not in html
