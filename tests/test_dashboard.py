@@ -84,3 +84,38 @@ def test_vm_30_is_shown_waiting_for_vm_43(client, published_seed):
     section = html[html.index('id="waits-title"') :]
     assert '<strong class="dashboard-figure__number">1</strong>' in section
     assert "(VM 30)</a> wacht op Niet stuiten, tenzij … (VM 43)" in section
+
+
+def test_the_dashboard_and_the_changes_page_take_a_constant_number_of_queries(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import (
+        LetterLinkFactory,
+        MeasureDependencyFactory,
+        VMNumberFactory,
+        WorkstreamFactory,
+    )
+
+    def make(count):
+        for i in range(count):
+            row = WorkstreamFactory()
+            VMNumberFactory(measure=row.measure)
+            LetterLinkFactory(workstream=row)
+            if i % 5 == 0:
+                MeasureDependencyFactory(measure=row.measure)
+
+    def queries():
+        counts = []
+        for url in ("/dashboard/", "/wijzigingen/", "/rapportages/"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            counts.append(len(ctx.captured_queries))
+        return counts
+
+    make(10)
+    publish_report(ReportFactory())
+    small = queries()
+    make(60)
+    publish_report(ReportFactory())
+    assert queries() == small
