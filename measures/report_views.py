@@ -1,6 +1,7 @@
 """Pages over time: published reports, what changed between versions, and the dashboard."""
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
@@ -53,7 +54,7 @@ class ReportDetailView(TemplateView):
         report = _report_or_404(self.request, kwargs["slug"])
         rows, legend = report_rows(report)
         context.update(bijlage_context(rows))
-        context["legend"] = legend
+        context["legend"] = legend_objects(legend)  # the labels of the snapshot, not of today
         context["report"] = report
         context["title"] = report.title
         context["caption"] = _("%(title)s, peildatum %(date)s") % {
@@ -88,6 +89,11 @@ def report_export(request, slug: str, fmt: str):
 
 
 # --- What changed --------------------------------------------------------------------------
+
+
+def legend_objects(legend: list[dict]) -> list[SimpleNamespace]:
+    """A snapshot's legend (dicts) with attribute access, like the ``Phase`` objects."""
+    return [SimpleNamespace(**phase) for phase in legend]
 
 
 @dataclass

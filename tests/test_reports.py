@@ -290,3 +290,18 @@ def test_every_reporting_page_has_one_heading_and_no_inline_styles_or_scripts(
     html = response.content.decode()
     assert html.count("<h1") == 1
     assert 'style="' not in html and "<script" not in html
+
+
+def test_the_report_list_offers_the_table_as_of_a_date(client, published_seed):
+    html = client.get(reverse("measures:report-list")).content.decode()
+    assert '<form class="asof-form" method="get" action="/">' in html
+    assert '<input type="date" id="id_peildatum" name="peildatum" required>' in html
+
+
+def test_a_report_shows_the_legend_labels_it_was_published_with(client, published_seed):
+    from measures.models import Phase
+
+    Phase.objects.filter(code="policy").update(short_label="Beleid (nieuw label)")
+    html = client.get(published_seed.get_absolute_url()).content.decode()
+    assert "Beleid in uitwerking" in html
+    assert "Beleid (nieuw label)" not in html
