@@ -22,6 +22,7 @@ from .rows import build_rows
 from .views import bijlage_context
 
 EXPORT_FORMATS = ("html", "pdf", "csv", "xlsx", "json")
+STANDALONE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def _report_or_404(request, slug: str) -> Report:
@@ -148,6 +149,8 @@ def _render_changes(request, old: Side | None, new: Side, fmt: str, *, links: di
     if fmt == "html":
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}.html"'
+        # The file carries its own <style>; nothing else may load or run.
+        response["Content-Security-Policy"] = STANDALONE_CSP
         return response
     from weasyprint import HTML  # imported lazily: heavy, and only needed for PDFs
 

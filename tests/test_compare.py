@@ -219,6 +219,7 @@ def test_the_comparison_downloads_as_a_standalone_html_file(client, published_se
     response = client.get(f"/rapportages/{second.slug}/wijzigingen.html")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Security-Policy"].startswith("default-src 'none'")
     html = response.content.decode()
     assert "<style>" in html and "<link" not in html and "<script" not in html
     assert "<ins>Gebruikmaken</ins>" in html
