@@ -1,10 +1,34 @@
-"""Staff interface: every domain model, with lists, filters and search."""
+"""Staff interface: every domain model, with Dutch labels, a reason for every change, history
+with per-field differences, no lost updates on rows, admin actions and spreadsheet import/export.
+"""
+
+import re
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max, Prefetch
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
+from . import services
 from .asof import PeildatumError
+from .forms import (
+    ChangeReasonForm,
+    InformParliamentForm,
+    MeasureAdminForm,
+    ParliamentaryLetterAdminForm,
+    SetPhaseForm,
+    WorkstreamAdminForm,
+    WorkstreamInlineForm,
+)
+from .kamerstuk import parse_kamerstuk_reference
 from .models import (
     Ambition,
     Footnote,
@@ -21,72 +45,241 @@ from .models import (
     Workstream,
 )
 from .reports import publish_report
+from .resources import WorkstreamResource
+from .templatetags.bijlage import nl_date, phase_icon
+
+
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """Differences in the history shown as people read them (labels, ja/nee, dates)."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.is_relation and not field.many_to_many:
+            return "" if value is None else str(value)
+        if field.many_to_many:
+            return super().prepare_delta_change_value(change, value)
+        shown = services.display_value(field, value)
+        return "" if shown == services.display_value(field, None) else shown
+
+
+REASON_FIELDSET = (_("Reden van wijziging"), {"fields": ["change_reason"]})
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Admin with a required change reason on every save, and history that nobody can edit.
+
+    The reason goes into ``history_change_reason`` of the saved object and of every inline
+    object saved with it.
+    """
+
+    form = ChangeReasonForm
+    history_list_per_page = 50
+    object_history_list_template = "admin/measures/object_history_list.html"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_view_title(self, request, obj):
+        return _("Geschiedenis van %(object)s") % {"object": obj}
+
+    def history_form_view_title(self, request, obj):
+        return _("Eerdere versie van %(object)s (alleen lezen)") % {"object": obj}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        # Long texts (status, explanation) need more than the default 100 characters.
+        return ReadableHistoryHelper(
+            self.model, historical_record, max_displayed_delta_change_chars=400
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The history page shows a past version; saving it would rewrite the present.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _can_save(self, request, obj):
+        if obj is None:
+            return self.has_add_permission(request)
+        return self.has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets is None:
+            # Derived from the form: move the reason into its own fieldset at the end.
+            fields = [f for f in fieldsets[0][1]["fields"] if f != "change_reason"]
+            fieldsets = [(None, {"fields": fields})]
+            if self._can_save(request, obj):
+                fieldsets.append(REASON_FIELDSET)
+            return fieldsets
+        if not self._can_save(request, obj):
+            return [fs for fs in fieldsets if "change_reason" not in fs[1]["fields"]]
+        return fieldsets
+
+    def change_reason(self, request, form):
+        """The reason given on the form (there is always one on a saving form)."""
+        return form.cleaned_data.get("change_reason", "")
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = self.change_reason(request, form)
+        if change:
+            services.ensure_history_baseline(obj)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        services.ensure_history_baseline(obj)
+        obj._change_reason = str(_("Verwijderd in het beheer"))
+        super().delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        reason = self.change_reason(request, form)
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.ensure_history_baseline(obj)
+            obj._change_reason = reason
+            obj.delete()
+        versions = {
+            f.instance.pk: f.cleaned_data.get("expected_version")
+            for f in formset.initial_forms
+            if hasattr(f, "cleaned_data")
+        }
+        for obj in instances:
+            obj._change_reason = reason
+            if isinstance(obj, Workstream) and obj.pk in versions:
+                services.save_workstream(
+                    obj,
+                    expected_version=versions[obj.pk] or obj.version,
+                    reason=reason,
+                    user=request.user,
+                )
+            else:
+                services.ensure_history_baseline(obj)
+                obj.save()
+        formset.save_m2m()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.ConcurrentEditError as exc:
+            # Lost the race between form validation and save: nothing was written.
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+# --- inlines -------------------------------------------------------------------------------
 
 
 class LetterLinkInline(admin.TabularInline):
     model = LetterLink
     extra = 0
     autocomplete_fields = ["letter"]
-
-
-class VMNumberInline(admin.TabularInline):
-    model = VMNumber
-    extra = 0
+    verbose_name = _("Kamerbrief waarin de Tweede Kamer is geïnformeerd")
+    verbose_name_plural = _("TK geïnformeerd")
 
 
 class WorkstreamInline(admin.StackedInline):
+    """Rows edited under their measure or ambition; they carry their version too."""
+
     model = Workstream
+    form = WorkstreamInlineForm
     extra = 0
-    fields = ["theme", "ambition", "order", "phase", "status_text"]
-    autocomplete_fields = ["ambition"]
+    fields = [
+        "theme",
+        "ambition",
+        "measure",
+        "order",
+        "phase",
+        "on_hold",
+        "delay_reason",
+        "status_text",
+        "expected_version",
+    ]
+    autocomplete_fields = ["ambition", "measure"]
     show_change_link = True
+    classes = ["collapse"]
+
+
+class MeasureWorkstreamInline(WorkstreamInline):
+    fields = [f for f in WorkstreamInline.fields if f != "measure"]
+
+
+class AmbitionWorkstreamInline(WorkstreamInline):
+    fk_name = "ambition"
+    fields = [f for f in WorkstreamInline.fields if f != "ambition"]
+
+
+# --- reference data (Functioneel beheerder) ------------------------------------------------
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "order"]
-    list_editable = ["order"]
-    search_fields = ["name"]
+class ThemeAdmin(HistoryAdmin):
+    list_display = ["name", "slug", "order"]
+    search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Phase)
-class PhaseAdmin(SimpleHistoryAdmin):
-    list_display = ["icon", "short_label", "code", "label", "order"]
-    list_display_links = ["short_label"]
+class PhaseAdmin(HistoryAdmin):
+    list_display = ["phase_display", "code", "label", "order"]
+    list_display_links = ["phase_display"]
+
+    @admin.display(description=_("fase"), ordering="order")
+    def phase_display(self, obj):
+        return format_html("{} {}", phase_icon(obj.code), obj.short_label)
 
 
 @admin.register(ITDependency)
-class ITDependencyAdmin(SimpleHistoryAdmin):
+class ITDependencyAdmin(HistoryAdmin):
     list_display = ["name"]
     search_fields = ["name", "description"]
 
 
+# --- content (Beleidsmedewerker) -----------------------------------------------------------
+
+
 @admin.register(Ambition)
-class AmbitionAdmin(SimpleHistoryAdmin):
+class AmbitionAdmin(HistoryAdmin):
     list_display = ["name", "strategy_page", "theme"]
     list_filter = ["theme"]
     list_select_related = ["theme"]
-    search_fields = ["name"]
+    search_fields = ["name", "theme__name"]
+    inlines = [AmbitionWorkstreamInline]
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "vm_numbers_display"]
-    search_fields = ["name", "vm_numbers__number"]
+class MeasureAdmin(HistoryAdmin):
+    form = MeasureAdminForm
+    list_display = ["name", "vm_numbers_display", "slug"]
+    search_fields = ["name", "slug", "=vm_numbers__number"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [VMNumberInline, WorkstreamInline]
+    fieldsets = [
+        (_("Inhoud"), {"fields": ["name", "slug", "vm_numbers_text", "description"]}),
+        REASON_FIELDSET,
+    ]
+    inlines = [MeasureWorkstreamInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("vm_numbers")
 
     @admin.display(description=_("VM-nummers"))
     def vm_numbers_display(self, obj):
-        return obj.vm_label
+        return obj.vm_label or "–"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "vm_numbers_text" in form.cleaned_data:
+            services.replace_vm_numbers(
+                form.instance,
+                form.cleaned_data["vm_numbers_text"],
+                reason=self.change_reason(request, form),
+                user=request.user,
+            )
 
 
 @admin.register(VMNumber)
-class VMNumberAdmin(SimpleHistoryAdmin):
+class VMNumberAdmin(HistoryAdmin):
     list_display = ["number", "measure"]
     list_select_related = ["measure"]
     search_fields = ["=number", "measure__name"]
@@ -94,60 +287,315 @@ class VMNumberAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ParliamentaryLetter)
-class ParliamentaryLetterAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "reference_display", "title"]
+class ParliamentaryLetterAdmin(HistoryAdmin):
+    form = ParliamentaryLetterAdminForm
+    list_display = ["date", "reference_link", "title"]
     date_hierarchy = "date"
-    search_fields = ["title", "kamerstuk_dossier", "kamerstuk_number"]
+    search_fields = ["title", "kamerstuk_year", "=kamerstuk_dossier", "=kamerstuk_number"]
+    fieldsets = [
+        (_("Tweede Kamer"), {"fields": ["date", "title", "reference_text", "publication"]}),
+        REASON_FIELDSET,
+    ]
+    readonly_fields = ["publication"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # "31066 nr. 1270" or "kst-31066-1270" finds the letter by its Kamerstuk.
+        try:
+            reference = parse_kamerstuk_reference(search_term)
+        except ValidationError:
+            reference = None
+        if reference:
+            return (
+                queryset.filter(
+                    kamerstuk_dossier=reference.dossier, kamerstuk_number=reference.number
+                ),
+                False,
+            )
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description=_("Kamerstuk"))
-    def reference_display(self, obj):
-        return obj.reference or "–"
+    def reference_link(self, obj):
+        if not obj.reference:
+            return "–"
+        return format_html('<a href="{}" rel="noopener">{}</a>', obj.url, obj.reference)
+
+    @admin.display(description=_("Publicatie"))
+    def publication(self, obj):
+        if not obj or not obj.url:
+            return "–"
+        return format_html('<a href="{}" rel="noopener">{}</a>', obj.url, obj.url)
+
+
+# --- rows --------------------------------------------------------------------------------
+
+
+# Short labels keep the list narrow; the filter on the right shows the full reasons.
+_DELAY_SHORT = {
+    "it_dependency": _("IV"),
+    "capacity": _("capaciteit"),
+    "priorities": _("prioriteiten"),
+    "other": _("anders"),
+}
+
+_VM_SEARCH = re.compile(r"^\s*(?:vm\s*)?(\d{1,3})\s*$", re.IGNORECASE)
 
 
 @admin.register(Workstream)
-class WorkstreamAdmin(SimpleHistoryAdmin):
+class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
+    form = WorkstreamAdminForm
+    resource_classes = [WorkstreamResource]
     list_display = [
-        "__str__",
-        "theme",
-        "phase",
-        "on_hold",
-        "delay_reason",
-        "it_dependency",
-        "target_date",
+        "row_display",
+        "vm_numbers_display",
+        "theme_display",
+        "phase_display",
+        "markers",
+        "last_informed",
     ]
+    list_display_links = ["row_display"]
     list_filter = ["theme", "phase", "on_hold", "delay_reason", "it_dependency"]
     list_select_related = ["theme", "ambition", "measure", "phase", "it_dependency"]
+    list_per_page = 50
     search_fields = [
         "ambition__name",
         "measure__name",
         "explanation",
         "status_text",
-        "=measure__vm_numbers__number",
+        "notes",
     ]
+    search_help_text = _("Zoek op tekst, of op een VM-nummer zoals 'VM 25'.")
     autocomplete_fields = ["ambition", "measure"]
     inlines = [LetterLinkInline]
+    actions = ["inform_parliament", "set_phase"]
     fieldsets = [
         (_("Inhoud"), {"fields": ["theme", "ambition", "measure", "order", "explanation"]}),
         (_("Stand van zaken"), {"fields": ["phase", "status_text", "on_hold", "delay_reason"]}),
-        (_("Planning en afhankelijkheden"), {"fields": ["it_dependency", "target_date", "notes"]}),
+        (
+            _("Planning en afhankelijkheden"),
+            {"fields": ["it_dependency", "target_date", "notes"]},
+        ),
+        (
+            _("Tweede Kamer"),
+            {
+                "fields": ["letters_display"],
+                "description": _(
+                    "Brieven toevoegen of weghalen doet u onder 'TK geïnformeerd' hieronder."
+                ),
+            },
+        ),
+        (_("Reden van wijziging"), {"fields": ["change_reason", "expected_version"]}),
     ]
+    readonly_fields = ["letters_display"]
+
+    @admin.display(description=_("TK geïnformeerd"))
+    def letters_display(self, obj):
+        links = list(obj.letter_links.select_related("letter")) if obj and obj.pk else []
+        if not links:
+            return _("Nog niet geïnformeerd")
+        return format_html_join(
+            ", ",
+            "{}",
+            (
+                (
+                    format_html('<a href="{}" rel="noopener">{}</a>', link.letter.url, link.letter)
+                    if link.letter.url
+                    else str(link.letter),
+                )
+                for link in links
+            ),
+        )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("measure__vm_numbers")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(last_informed_on=Max("letter_links__letter__date"))
+            .prefetch_related("measure__vm_numbers")
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        match = _VM_SEARCH.match(search_term)
+        if match:
+            return queryset.filter(measure__vm_numbers__number=int(match.group(1))), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_export_queryset(self, request):
+        # The rows of the changelist as filtered, with what the columns need prefetched.
+        return (
+            super()
+            .get_export_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "letter_links",
+                    queryset=LetterLink.objects.select_related("letter").order_by(
+                        "letter__date", "letter_id"
+                    ),
+                )
+            )
+        )
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    @admin.display(description=_("rij"), ordering="ambition__name")
+    def row_display(self, obj):
+        ambition = obj.ambition.name if obj.ambition_id else _("N.v.t.")
+        return f"{ambition} – {obj.measure.name}"
+
+    @admin.display(description=_("VM-nummers"))
+    def vm_numbers_display(self, obj):
+        return obj.measure.vm_label or "–"
+
+    @admin.display(description=_("thema"), ordering="theme__order")
+    def theme_display(self, obj):
+        return format_html('<span class="admin-theme">{}</span>', obj.theme)
+
+    @admin.display(description=_("fase"), ordering="phase__order")
+    def phase_display(self, obj):
+        return format_html(
+            '<span class="admin-phase">{} {}</span>', phase_icon(obj.phase.code), obj.phase
+        )
+
+    @admin.display(description=_("signalen"))
+    def markers(self, obj):
+        flags = []
+        if obj.on_hold:
+            flags.append(("marker marker--hold", _("on hold")))
+        if obj.delay_reason:
+            flags.append(
+                (
+                    "marker marker--delay",
+                    _("vertraagd: %s") % _DELAY_SHORT.get(obj.delay_reason, obj.delay_reason),
+                )
+            )
+        if obj.it_dependency_id:
+            flags.append(("marker marker--it", _("IV-afhankelijk")))
+        if not flags:
+            return "–"
+        return format_html_join(" ", '<span class="{}">{}</span>', flags)
+
+    @admin.display(description=_("TK laatst"), ordering="last_informed_on")
+    def last_informed(self, obj):
+        return nl_date(obj.last_informed_on) or "–"
+
+    def save_model(self, request, obj, form, change):
+        reason = self.change_reason(request, form)
+        if not change:
+            obj._change_reason = reason
+            obj.save()
+            return
+        services.save_workstream(
+            obj,
+            expected_version=form.cleaned_data.get("expected_version") or obj.version,
+            reason=reason,
+            user=request.user,
+        )
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def _action_page(self, request, queryset, form, title, action, template):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "queryset": queryset,
+            "opts": self.model._meta,
+            "action_name": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, template, context)
+
+    @admin.action(description=_("Tweede Kamer geïnformeerd registreren"), permissions=["change"])
+    def inform_parliament(self, request, queryset):
+        form = InformParliamentForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            letter = form.get_letter()
+            added = services.register_parliament_informed(
+                list(queryset),
+                letter,
+                reason=form.cleaned_data["change_reason"],
+                user=request.user,
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "Bij %(count)d rij is geregistreerd dat de Tweede Kamer is geïnformeerd "
+                    "met de brief van %(letter)s.",
+                    "Bij %(count)d rijen is geregistreerd dat de Tweede Kamer is geïnformeerd "
+                    "met de brief van %(letter)s.",
+                    added,
+                )
+                % {"count": added, "letter": letter},
+                messages.SUCCESS,
+            )
+            return None
+        return self._action_page(
+            request,
+            queryset,
+            form,
+            _("Tweede Kamer geïnformeerd registreren"),
+            "inform_parliament",
+            "admin/measures/workstream/inform_parliament.html",
+        )
+
+    @admin.action(description=_("Fase instellen"), permissions=["change"])
+    def set_phase(self, request, queryset):
+        form = SetPhaseForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            try:
+                changed = services.set_phase(
+                    list(queryset),
+                    form.cleaned_data["phase"],
+                    reason=form.cleaned_data["change_reason"],
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.message_user(request, message, messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                ngettext(
+                    "De fase van %(count)d rij is nu '%(phase)s'.",
+                    "De fase van %(count)d rijen is nu '%(phase)s'.",
+                    changed,
+                )
+                % {"count": changed, "phase": form.cleaned_data["phase"]},
+                messages.SUCCESS,
+            )
+            return None
+        return self._action_page(
+            request,
+            queryset,
+            form,
+            _("Fase instellen"),
+            "set_phase",
+            "admin/measures/workstream/set_phase.html",
+        )
 
 
 @admin.register(Footnote)
-class FootnoteAdmin(SimpleHistoryAdmin):
+class FootnoteAdmin(HistoryAdmin):
     list_display = ["number", "text", "workstream", "location"]
+    list_select_related = ["workstream__ambition", "workstream__measure"]
     search_fields = ["text"]
     autocomplete_fields = ["workstream"]
 
 
 @admin.register(MeasureDependency)
-class MeasureDependencyAdmin(SimpleHistoryAdmin):
+class MeasureDependencyAdmin(HistoryAdmin):
     list_display = ["measure", "depends_on", "note"]
     list_select_related = ["measure", "depends_on"]
     autocomplete_fields = ["measure", "depends_on"]
+
+
+@admin.register(LetterLink)
+class LetterLinkAdmin(HistoryAdmin):
+    list_display = ["letter", "workstream"]
+    list_select_related = ["letter", "workstream__ambition", "workstream__measure"]
+    autocomplete_fields = ["letter", "workstream"]
+    search_fields = ["workstream__measure__name", "workstream__ambition__name"]
 
 
 admin.site.site_header = _("Verbetermaatregelen invordering – beheer")

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -231,6 +232,13 @@ class ParliamentaryLetter(models.Model):
             label = f"{label} ({self.reference})"
         return label
 
+    def clean(self):
+        """A letter that has not been sent yet cannot have informed parliament."""
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError(
+                {"date": _("De datum van een Kamerbrief kan niet in de toekomst liggen.")}
+            )
+
     @property
     def reference(self) -> str:
         """The citation as the bijlage writes it: "Kamerstukken II 2022/23, 31066 nr. 1270"."""
@@ -345,10 +353,26 @@ class Workstream(models.Model):
         return f"{ambition} – {self.measure}"
 
     def clean(self):
+        """Consistency rules that hold wherever a row is edited (admin, import, actions)."""
+        errors = {}
         if self.ambition_id and self.theme_id and self.ambition.theme_id != self.theme_id:
-            raise ValidationError(
-                {"ambition": _("Deze ambitie hoort bij een ander thema dan de rij.")}
+            errors["ambition"] = _("Deze ambitie hoort bij een ander thema dan de rij.")
+        if self.on_hold and self.phase_id and self.phase.code == PhaseCode.IMPLEMENTED:
+            errors["on_hold"] = _(
+                "Een geïmplementeerde maatregel kan niet on hold staan. "
+                "Zet 'on hold' uit of kies een andere fase."
             )
+        elif self.on_hold and not self.delay_reason:
+            errors["delay_reason"] = _(
+                "Een rij die on hold staat heeft een reden van vertraging nodig."
+            )
+        if self.delay_reason == DelayReason.OTHER and not self.status_text.strip():
+            errors["status_text"] = _(
+                "Bij de reden van vertraging 'Anders' legt de stand van zaken uit wat er "
+                "aan de hand is."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_delayed(self) -> bool:

@@ -111,3 +111,23 @@ class ReportFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Bijlage {n}")
     slug = factory.Sequence(lambda n: f"bijlage-{n}")
     peildatum = factory.LazyFunction(timezone.localdate)
+
+
+class UserFactory(DjangoModelFactory):
+    """A staff user; pass `role="Beleidsmedewerker"` (a group from the roles migration)."""
+
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"medewerker{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@toeslagen.example")
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name=extracted))

@@ -305,3 +305,25 @@ def test_a_report_shows_the_legend_labels_it_was_published_with(client, publishe
     html = client.get(published_seed.get_absolute_url()).content.decode()
     assert "Beleid in uitwerking" in html
     assert "Beleid (nieuw label)" not in html
+
+
+def test_policy_staff_can_publish_and_managers_can_only_read_reports(client, published_seed):
+    from tests.factories import UserFactory
+
+    draft = ReportFactory(title="Bijlage mei 2025", slug="bijlage-mei-2025")
+    manager = UserFactory(role="Manager")
+    client.force_login(manager)
+    changelist = reverse("admin:measures_report_changelist")
+    assert client.get(changelist).status_code == 200
+    assert client.get(reverse("admin:measures_report_add")).status_code == 403
+    client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.state == ReportState.DRAFT
+
+    client.force_login(UserFactory(role="Beleidsmedewerker"))
+    response = client.post(
+        changelist, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
+    )
+    assert "1 rapportage(s) gepubliceerd" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_published

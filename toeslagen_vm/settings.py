@@ -1,6 +1,7 @@
 """Settings for toeslagen-vm, driven by environment variables with safe local defaults."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "import_export",
+    "axes",
     "measures",
 ]
 
@@ -60,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "toeslagen_vm.urls"
@@ -116,6 +121,12 @@ else:
         }
     }
 
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "measures.auth.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -150,3 +161,21 @@ LOGIN_URL = "admin:login"
 
 # Overview paging: the page lists this many rows; exports always contain all rows.
 OVERVIEW_PAGE_SIZE = int(os.environ.get("OVERVIEW_PAGE_SIZE", "100"))
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for the same user name
+# from the same address, that combination is locked for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "measures.auth.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# History is data: nobody reverts or edits it through the admin.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Import needs the right to change rows, export the right to view them.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False

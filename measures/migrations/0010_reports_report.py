@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0002_phases'),
+        ('measures', '0003_staff_roles'),
     ]
 
     operations = [

@@ -1,0 +1,133 @@
+"""No lost updates: of two people saving the same row, the second is refused and told why."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from measures import services
+from measures.models import Workstream
+from tests.admin_forms import form_data
+from tests.factories import UserFactory, WorkstreamFactory
+
+
+def logged_in(username):
+    client = Client()
+    client.force_login(UserFactory(username=username, role="Beleidsmedewerker"))
+    return client
+
+
+def test_the_second_of_two_concurrent_forms_is_refused_and_shows_what_the_first_changed(
+    bijlage,
+):
+    row = Workstream.objects.get(pk=3)
+    url = reverse("admin:measures_workstream_change", args=[row.pk])
+    anna, bram = logged_in("anna"), logged_in("bram")
+
+    # Both open the same row.
+    form_anna = form_data(anna.get(url))
+    form_bram = form_data(bram.get(url))
+    assert form_anna["expected_version"] == form_bram["expected_version"] == "1"
+
+    # Anna saves first.
+    form_anna.update(status_text="Stand volgens Anna.", change_reason="Update Anna")
+    assert anna.post(url, form_anna).status_code == 302
+
+    # Bram saves second, from his stale form.
+    form_bram.update(
+        status_text="Stand volgens Bram.", target_date="2026-01-01", change_reason="Update Bram"
+    )
+    response = bram.post(url, form_bram)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "gewijzigd door anna" in html
+    assert "niet opgeslagen" in html
+    assert "Stand van zaken" in html and "Stand volgens Anna." in html
+
+    row.refresh_from_db()
+    assert row.status_text == "Stand volgens Anna."
+    assert row.target_date is None
+    assert row.version == 2
+    assert not row.history.filter(history_change_reason="Update Bram").exists()
+
+
+def test_reloading_after_a_refusal_gives_a_form_that_can_be_saved(bijlage):
+    row = Workstream.objects.get(pk=3)
+    url = reverse("admin:measures_workstream_change", args=[row.pk])
+    anna, bram = logged_in("anna"), logged_in("bram")
+    stale = form_data(bram.get(url))
+    assert anna.post(url, form_data(anna.get(url), change_reason="Anna")).status_code == 302
+    assert bram.post(url, {**stale, "change_reason": "Bram"}).status_code == 200
+    fresh = form_data(bram.get(url), status_text="Bram, opnieuw.", change_reason="Bram")
+    assert bram.post(url, fresh).status_code == 302
+    row.refresh_from_db()
+    assert (row.status_text, row.version) == ("Bram, opnieuw.", 3)
+
+
+def test_the_service_refuses_a_save_from_an_old_version_and_writes_nothing(db):
+    row = WorkstreamFactory(status_text="Begin")
+    first = Workstream.objects.get(pk=row.pk)
+    second = Workstream.objects.get(pk=row.pk)
+    first.status_text = "Eerste"
+    services.save_workstream(first, expected_version=1, reason="een")
+    second.status_text = "Tweede"
+    with pytest.raises(services.ConcurrentEditError) as excinfo:
+        services.save_workstream(second, expected_version=1, reason="twee")
+    assert "Stand van zaken" in excinfo.value.message
+    assert "Eerste" in excinfo.value.message
+    row.refresh_from_db()
+    assert (row.status_text, row.version) == ("Eerste", 2)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="real concurrent transactions need PostgreSQL"
+)
+def test_two_simultaneous_saves_of_one_version_let_exactly_one_through():
+    row = WorkstreamFactory(status_text="Begin")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def save(text):
+        try:
+            copy = Workstream.objects.get(pk=row.pk)
+            copy.status_text = text
+            barrier.wait()
+            services.save_workstream(copy, expected_version=1, reason=text)
+            outcomes.append("saved")
+        except services.ConcurrentEditError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(t,)) for t in ("A", "B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "saved"]
+    row.refresh_from_db()
+    assert row.version == 2
+
+
+def test_a_row_edited_under_its_measure_from_a_stale_page_is_refused_too(bijlage):
+    from measures.models import Measure
+
+    measure = Measure.objects.get(slug="verbeteren-informatie")
+    url = reverse("admin:measures_measure_change", args=[measure.pk])
+    anna, bram = logged_in("anna"), logged_in("bram")
+    stale = form_data(bram.get(url), change_reason="Bram")
+    row = Workstream.objects.get(pk=int(stale["workstreams-0-id"]))
+    fresh = form_data(anna.get(url), change_reason="Anna")
+    fresh["workstreams-0-status_text"] = "Anna was eerst."
+    assert anna.post(url, fresh).status_code == 302
+
+    stale["workstreams-0-status_text"] = "Bram overschrijft."
+    response = bram.post(url, stale)
+    assert response.status_code == 200
+    assert "gewijzigd door anna" in response.content.decode()
+    row.refresh_from_db()
+    assert row.status_text == "Anna was eerst."

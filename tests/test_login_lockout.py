@@ -1,0 +1,67 @@
+"""Repeated failed logins lock the user name from that address for a while (django-axes)."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+LOGIN = reverse("admin:login")
+PASSWORD = "Een-lang-en-goed-wachtwoord-2024"
+
+
+@pytest.fixture
+def staff_user(db):
+    user = UserFactory(username="carla", role="Beleidsmedewerker")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def login(client, password):
+    return client.post(LOGIN, {"username": "carla", "password": password, "next": "/admin/"})
+
+
+def test_after_too_many_failed_logins_even_the_right_password_is_refused(client, staff_user):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(client, "fout").status_code == 200
+    response = login(client, "fout")
+    assert response.status_code == 429
+
+    response = login(client, PASSWORD)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Inloggen tijdelijk geblokkeerd" in html
+    assert "30 minuten" in html
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_few_mistakes_do_not_lock_anyone_out(client, staff_user):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        login(client, "fout")
+    response = login(client, PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff_user.pk)
+
+
+def test_the_lockout_is_tied_to_the_user_name_and_address(client, staff_user):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "fout")
+    other = UserFactory(username="dirk", role="Manager")
+    other.set_password(PASSWORD)
+    other.save()
+    response = client.post(LOGIN, {"username": "dirk", "password": PASSWORD, "next": "/admin/"})
+    assert response.status_code == 302
+
+
+def test_password_validators_refuse_a_weak_password(db):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password("12345678")
+
+
+def test_scripts_and_tests_can_still_log_in_without_a_request(client, staff_user):
+    assert client.login(username="carla", password=PASSWORD)
