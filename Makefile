@@ -30,6 +30,10 @@ run: install
 test: install
 	$(PY) -m pytest
 
+## bench: medians of the overview and export timings (throwaway SQLite unless DATABASE_URL)
+bench: install
+	$(PY) bench/bench.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -1,6 +1,7 @@
 """App configuration for the domain app."""
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,6 @@ class MeasuresConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .search import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="measures-sqlite-fold")

@@ -247,3 +247,62 @@ def _letter_dict(letter: dict) -> dict:
         "reference": instance.reference,
         "url": instance.url,
     }
+
+
+def filter_rows(rows, filters: dict, *, today: datetime.date) -> list[dict]:
+    """The overview's filters (``WorkstreamFilter`` cleaned data) applied to row dicts.
+
+    For a table rebuilt from history the filters must judge the rows as they were then, so
+    they run on the dicts rather than on today's queryset. Sorting is not applied: a table
+    as of a date keeps the bijlage's order. ``today`` is the reference date (for "overdue").
+    """
+    from .search import fold  # the same accent- and case-blind matching as the page
+
+    def yes_no(value, condition) -> bool:
+        return value not in ("yes", "no") or condition == (value == "yes")
+
+    def delay_matches(row) -> bool:
+        if not delayed:
+            return True
+        if delayed in ("yes", "no"):
+            return yes_no(delayed, bool(row["delay_reason"]))
+        return row["delay_reason"] == delayed
+
+    theme = filters.get("theme")
+    phases = set(filters.get("phase") or [])
+    vm = filters.get("vm")
+    terms = fold(filters.get("q") or "").split()[:10]
+    letter = filters.get("letter")
+    start, end = filters.get("informed_from"), filters.get("informed_to")
+    delayed = filters.get("delayed")
+    result = []
+    for row in rows:
+        informed = row["parliament_informed"]
+        text = " ".join(
+            [row["ambition"] or "", row["measure"], row["explanation"], row["status_text"]]
+        )
+        folded = fold(text) if terms else ""
+        overdue = bool(
+            row["target_date"]
+            and row["target_date"] < today.isoformat()
+            and row["phase"] != "implemented"
+        )
+        keep = (
+            (not theme or row["theme_slug"] == theme)
+            and (not phases or row["phase"] in phases)
+            and (vm is None or vm in row["vm_numbers"])
+            and all(term in folded for term in terms)
+            and yes_no(filters.get("it"), row["it_dependency"])
+            and yes_no(filters.get("hold"), row["on_hold"])
+            and yes_no(filters.get("informed"), bool(informed))
+            and yes_no(filters.get("overdue"), overdue)
+            and delay_matches(row)
+            and (not letter or letter in informed)
+            and (not start or any(d >= start.isoformat() for d in informed))
+            and (not end or any(d <= end.isoformat() for d in informed))
+        )
+        if keep:
+            result.append(row)
+    for position, row in enumerate(result, start=1):
+        row["position"] = position
+    return result

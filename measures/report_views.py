@@ -54,8 +54,8 @@ class ReportDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         report = _report_or_404(self.request, kwargs["slug"])
         rows, legend = report_rows(report)
-        context.update(bijlage_context(rows))
-        context["legend"] = legend_objects(legend)  # the labels of the snapshot, not of today
+        # The legend (and so the phase labels) of the snapshot, not of today.
+        context.update(bijlage_context(rows, legend=legend_objects(legend)))
         context["report"] = report
         context["title"] = report.title
         context["caption"] = _("%(title)s, peildatum %(date)s") % {

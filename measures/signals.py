@@ -8,7 +8,9 @@ from .cache import bump_data_version
 
 def _on_change(sender, **kwargs):
     if getattr(getattr(sender, "_meta", None), "app_label", None) == "measures":
-        # After commit, so a reader never caches the old data under the new version.
+        # Now, so the writer (and a test inside one transaction) sees its edit at once; and
+        # again after commit, so a reader that cached the old data meanwhile is made stale too.
+        bump_data_version()
         transaction.on_commit(bump_data_version)
 
 

@@ -9,7 +9,10 @@ app_name = "measures"
 urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
     path("maatregelen/<slug:slug>/", views.MeasureDetailView.as_view(), name="measure-detail"),
-    path("export/bijlage.json", views.export_json, name="export-json"),
+    *[
+        path(f"export/bijlage.{fmt}", views.export_view, {"fmt": fmt}, name=f"export-{fmt}")
+        for fmt in ("html", "pdf", "csv", "xlsx", "json")
+    ],
     # Reporting over time (measures/report_views.py).
     path("rapportages/", report_views.ReportListView.as_view(), name="report-list"),
     path(

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from measures.asof import PeildatumError, parse_peildatum, rows_as_of
+from measures.asof import PeildatumError, filter_rows, parse_peildatum, rows_as_of
 from measures.models import LetterLink, Workstream
 from measures.rows import build_rows
 from tests.factories import LetterLinkFactory, VMNumberFactory, WorkstreamFactory
@@ -131,10 +131,10 @@ def test_the_overview_with_a_peildatum_shows_the_old_table(client, published_see
     assert "Stand op peildatum 24-10-2024" in html
     assert html.count('class="bijlage__row') == 37
     assert "Beleidsmatige uitwerking loopt sinds januari 2025." not in html
-    assert "01/03/2025" not in html
+    assert '<time datetime="2025-03-01">' not in html
     now = client.get(reverse("measures:overview")).content.decode()
     assert "Beleidsmatige uitwerking loopt sinds januari 2025." in now
-    assert "01/03/2025" in now
+    assert '<time datetime="2025-03-01">' in now
 
 
 def test_the_json_export_with_a_peildatum_gives_the_old_rows(client, published_seed):
@@ -157,3 +157,53 @@ def test_a_peildatum_before_the_history_is_a_clear_no_data_message(client, publi
     response = client.get(reverse("measures:overview"), {"peildatum": "2020-01-01"})
     assert response.status_code == 404
     assert "Er zijn geen gegevens op 01-01-2020" in response.content.decode()
+
+
+def test_the_filters_judge_the_rows_as_they_were_on_the_peildatum(client, published_seed):
+    make_changes()
+    then = client.get("/", {"peildatum": "2024-10-24", "phase": "not_started"}).content.decode()
+    now = client.get("/", {"phase": "not_started"}).content.decode()
+    # Row 3 was not started on 24 October 2024; it is in policy now.
+    assert "Versnelde invordering bij lopende dwanginvordering" in then
+    assert "Versnelde invordering bij lopende dwanginvordering" not in now
+    assert then.count('class="bijlage__row') == 11
+
+
+def test_the_exports_follow_the_peildatum_and_the_filters(client, published_seed):
+    make_changes()
+    response = client.get(
+        "/export/bijlage.json", {"peildatum": "2024-10-24", "phase": "not_started"}
+    )
+    rows = json.loads(response.content)["rows"]
+    assert len(rows) == 11
+    assert [row["position"] for row in rows] == list(range(1, 12))
+    assert "Beleidsmatige uitwerking loopt sinds januari 2025." not in response.content.decode()
+    csv = b"".join(client.get("/export/bijlage.csv", {"peildatum": "2024-10-24"})).decode(
+        "utf-8-sig"
+    )
+    assert "Beleidsmatige uitwerking loopt sinds januari 2025." not in csv
+    assert client.get("/export/bijlage.pdf", {"peildatum": "2024-1-1"}).status_code == 400
+    assert client.get("/export/bijlage.csv", {"peildatum": "2001-01-01"}).status_code == 404
+
+
+def test_filter_rows_applies_every_overview_filter_to_row_dicts(published_seed):
+    rows = rows_as_of(SEED_DAY)
+    today = datetime.date(2026, 2, 1)
+
+    def count(**filters):
+        return len(filter_rows([dict(r) for r in rows], filters, today=today))
+
+    assert count() == 37
+    assert count(theme="verrekening") == 4
+    assert count(phase=["implemented"]) == 1
+    assert count(vm=25) == 5
+    assert count(q="GEIMPLEMENTEERD") == count(q="geïmplementeerd") >= 1
+    assert count(it="yes") == 8 and count(it="no") == 29
+    assert count(hold="yes") + count(hold="no") == 37
+    assert count(delayed="capacity") == 2
+    assert count(delayed="yes") + count(delayed="no") == 37
+    assert count(informed="no") + count(informed="yes") == 37
+    assert count(letter="2024-10-24") == 4
+    assert count(informed_from=datetime.date(2024, 10, 1)) == 4
+    assert count(informed_to=datetime.date(2023, 12, 31)) == 1
+    assert count(overdue="yes") == 2

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from measures.models import Phase, Workstream
-from measures.rows import CONTRACT_FIELDS
+from measures.rows import CONTRACT_FIELDS, build_rows
 from tests.factories import (
     FootnoteFactory,
     LetterLinkFactory,
@@ -91,3 +91,103 @@ def test_the_overview_query_count_does_not_grow_with_the_rows(client):
     _make_rows(333)
     assert Workstream.objects.count() == 370
     assert _overview_queries(client) == at_37
+
+
+FILTERED_QUERIES = [
+    "phase=implementation&phase=policy",
+    "q=maatregel&sort=vm",
+    "informed=yes&sort=-informed&it=no",
+    "informed_from=2024-01-01&informed_to=2024-12-31&overdue=no&page=2",
+]
+
+
+def _queries(client, url):
+    from django.core.cache import cache
+
+    cache.clear()  # measure a render, not a cache hit
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("query", FILTERED_QUERIES)
+def test_the_query_count_of_a_filtered_page_does_not_grow_with_the_rows(client, settings, query):
+    settings.OVERVIEW_PAGE_SIZE = 20
+    _make_rows(37)
+    url = reverse("measures:overview") + "?" + query
+    at_37 = _queries(client, url)
+    _make_rows(333)
+    assert _queries(client, url) == at_37
+
+
+def test_a_cached_overview_needs_no_queries_and_an_edit_shows_at_once(client, bijlage):
+    url = reverse("measures:overview") + "?theme=verrekening"
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url).content.decode()
+    assert again == first
+    assert len(ctx.captured_queries) == 0
+
+    row = Workstream.objects.filter(theme__slug="verrekening").first()
+    row.status_text = "Zojuist bijgewerkt door de beleidsmedewerker."
+    row.save()
+    assert "Zojuist bijgewerkt door de beleidsmedewerker." in client.get(url).content.decode()
+
+
+def test_the_cache_separates_filters_but_not_parameter_order(client, bijlage):
+    a = client.get("/?phase=policy&theme=verrekening").content
+    b = client.get("/?theme=verrekening&phase=policy&q=").content
+    assert a == b
+    assert client.get("/?theme=preferentie").content != a
+
+
+def test_a_cached_pdf_is_served_again_until_the_data_changes(client, bijlage):
+    url = reverse("measures:export-pdf") + "?theme=preferentie"
+    first = client.get(url).content
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).content == first
+    assert len(ctx.captured_queries) == 0
+    row = Workstream.objects.get(theme__slug="preferentie")
+    row.status_text = "Geheel nieuwe stand van zaken."
+    row.save()
+    assert client.get(url).content != first
+
+
+def test_writes_to_the_data_bump_the_version_also_after_commit(
+    db, django_capture_on_commit_callbacks
+):
+    from measures.cache import data_version
+
+    before = data_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        WorkstreamFactory()
+        during = data_version()
+    assert during != before
+    assert callbacks
+    assert data_version() != during
+
+
+def test_rows_built_from_plain_values_equal_rows_built_from_the_overview_queryset(bijlage):
+    from measures.rows import iter_rows
+
+    _make_rows(12)  # footnotes, dependencies and letters beyond the seed
+    theme = Workstream.objects.first().theme
+    WorkstreamFactory(ambition=None, theme=theme, explanation="Zonder ambitie.")
+    queryset = Workstream.objects.for_overview()
+    assert list(iter_rows(queryset, chunk_size=7)) == build_rows(queryset)
+    ordered = queryset.order_by("-phase__order", "pk")
+    assert list(iter_rows(ordered, start=3)) == [
+        {**row, "position": row["position"] + 2} for row in build_rows(ordered)
+    ]
+
+
+def test_a_logged_in_user_never_gets_a_page_cached_for_someone_else(client, bijlage):
+    from django.contrib.auth.models import User
+
+    client.get(reverse("measures:overview"))
+    staff = User.objects.create_user("beleid", password="x-Geheim-123")
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("measures:overview")).status_code == 200
+    assert any("measures_workstream" in q["sql"] for q in ctx.captured_queries)
