@@ -15,6 +15,12 @@ from django.views.generic import TemplateView
 
 from .compare import compare_rows
 from .dashboard import dashboard_context
+from .exports import (
+    CSP_EXEMPT_ATTRIBUTE,
+    STANDALONE_CSP,
+    allows_inline_styles,
+    export_response,
+)
 from .messages import answers_peildatum_errors, message_response
 from .models import DelayReason, Phase, Report, Workstream
 from .reports import live_legend, previous_report, report_rows
@@ -22,7 +28,6 @@ from .rows import build_rows
 from .views import bijlage_context
 
 EXPORT_FORMATS = ("html", "pdf", "csv", "xlsx", "json")
-STANDALONE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def _report_or_404(request, slug: str) -> Report:
@@ -71,14 +76,13 @@ class ReportDetailView(TemplateView):
 
 
 @answers_peildatum_errors
+@allows_inline_styles
 def report_export(request, slug: str, fmt: str):
     """A report's bijlage as HTML, PDF, CSV, XLSX or JSON, from its frozen rows."""
     if fmt not in EXPORT_FORMATS:
         raise Http404(_("Onbekend exportformaat."))
     report = _report_or_404(request, slug)
     rows, _legend = report_rows(report)
-    from .exports import export_response  # the filters branch owns the export formats
-
     return export_response(
         fmt,
         rows,
@@ -150,6 +154,7 @@ def _render_changes(request, old: Side | None, new: Side, fmt: str, *, links: di
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}.html"'
         # The file carries its own <style>; nothing else may load or run.
+        setattr(response, CSP_EXEMPT_ATTRIBUTE, True)
         response["Content-Security-Policy"] = STANDALONE_CSP
         return response
     from weasyprint import HTML  # imported lazily: heavy, and only needed for PDFs
@@ -208,6 +213,7 @@ def changes(request, fmt: str = "page"):
     return _render_changes(request, sides["van"], new, fmt, links=links)
 
 
+@allows_inline_styles
 def changes_export(request, fmt: str):
     """``/wijzigingen.html`` and ``/wijzigingen.pdf``: the same comparison as a file."""
     return changes(request, fmt=fmt)
@@ -231,6 +237,7 @@ def report_changes(request, slug: str, fmt: str = "page"):
     return _render_changes(request, old, _report_side(report), fmt, links=links, intro=intro)
 
 
+@allows_inline_styles
 def report_changes_export(request, slug: str, fmt: str):
     """The comparison of a report with the previous one, as a file."""
     return report_changes(request, slug, fmt=fmt)
