@@ -87,10 +87,18 @@ def report_export(request, slug: str, fmt: str):
         fmt,
         rows,
         title=report.title,
-        filters_text="",
+        filters_text=str(_report_filters_text(report)),
         as_of=report.peildatum,
         filename_stem=f"bijlage-{report.slug}",
     )
+
+
+def _report_filters_text(report: Report):
+    """The line under the title of a report's download: all rows, and which version."""
+    if not report.is_published:
+        return _("Alle rijen (concept, nog niet gepubliceerd)")
+    moment = timezone.localtime(report.published_at).strftime("%d/%m/%Y")
+    return _("Alle rijen, zoals gepubliceerd op %(date)s") % {"date": moment}
 
 
 # --- What changed --------------------------------------------------------------------------

@@ -320,3 +320,9 @@ def test_policy_staff_can_publish_and_managers_can_only_read_reports(client, pub
     assert "1 rapportage(s) gepubliceerd" in response.content.decode()
     draft.refresh_from_db()
     assert draft.is_published
+
+
+def test_a_report_download_says_it_is_the_published_version(client, published_seed):
+    html = client.get("/rapportages/bijlage-oktober-2024/export/bijlage.html").content.decode()
+    assert "Alle rijen, zoals gepubliceerd op 24/10/2024" in html
+    assert "Bijlage oktober 2024" in html
