@@ -85,6 +85,10 @@ def as_of_context(peildatum, filterset, legend) -> dict:
             "filters_text": filterset.describe(),
         }
     )
+    if filterset.sort_order:
+        context["filters_text"] += " " + gettext(
+            "(bij een peildatum in de volgorde van de bijlage)"
+        )
     return context
 
 

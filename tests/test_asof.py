@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from measures.asof import PeildatumError, filter_rows, parse_peildatum, rows_as_of
 from measures.models import LetterLink, Workstream
-from measures.rows import build_rows
+from measures.rows import build_rows, iter_rows
 from tests.factories import LetterLinkFactory, VMNumberFactory, WorkstreamFactory
 from tests.scenario import (
     AMS,
@@ -34,6 +34,13 @@ def _row(rows, pk):
 
 def test_the_history_of_the_seed_day_gives_exactly_the_seed_table(published_seed):
     assert rows_as_of(SEED_DAY) == build_rows(Workstream.objects.for_overview())
+
+
+def test_the_rebuilt_rows_equal_the_rows_the_overview_and_exports_build_today(published_seed):
+    make_changes()
+    today = rows_as_of(datetime.date.today() + datetime.timedelta(days=1))
+    assert today == list(iter_rows(Workstream.objects.in_table_order()))
+    assert today == build_rows(Workstream.objects.for_overview())
 
 
 def test_an_earlier_date_still_shows_the_old_state_after_edits(published_seed):
