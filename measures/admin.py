@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import services
+from .asof import PeildatumError
 from .forms import (
     ChangeReasonForm,
     InformParliamentForm,
@@ -37,10 +38,13 @@ from .models import (
     MeasureDependency,
     ParliamentaryLetter,
     Phase,
+    Report,
+    ReportState,
     Theme,
     VMNumber,
     Workstream,
 )
+from .reports import publish_report
 from .resources import WorkstreamResource
 from .templatetags.bijlage import nl_date, phase_icon
 
@@ -597,3 +601,80 @@ class LetterLinkAdmin(HistoryAdmin):
 admin.site.site_header = _("Verbetermaatregelen invordering – beheer")
 admin.site.site_title = _("Verbetermaatregelen beheer")
 admin.site.index_title = _("Beheer")
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Reports: drafts are edited here; "Publiceren" freezes them; published ones are read-only."""
+
+    list_display = ["title", "peildatum", "letter", "state", "published_at", "row_count"]
+    list_filter = ["state"]
+    list_select_related = ["letter"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["letter"]
+    actions = ["publish"]
+    fields = ["title", "slug", "peildatum", "letter", "state", "published_at", "row_count"]
+    readonly_fields = ["state", "published_at", "row_count"]
+
+    @admin.display(description=_("rijen"))
+    def row_count(self, obj):
+        return len(obj.rows) if obj.is_published else "–"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return self.fields
+        return self.readonly_fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # Viewing stays possible through the view permission; changing only for drafts.
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        """Bulk delete removes drafts only; published reports stay on record."""
+        published = queryset.filter(state=ReportState.PUBLISHED).count()
+        queryset.filter(state=ReportState.DRAFT).delete()
+        if published:
+            self.message_user(
+                request,
+                _("%(count)d gepubliceerde rapportage(s) niet verwijderd: die blijven bewaard.")
+                % {"count": published},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Publiceren"), permissions=["change"])
+    def publish(self, request, queryset):
+        """Freeze each selected draft through the one publishing service."""
+        done = 0
+        for report in queryset.order_by("peildatum", "pk"):
+            if report.is_published:
+                self.message_user(
+                    request,
+                    _("'%(title)s' was al gepubliceerd.") % {"title": report.title},
+                    messages.WARNING,
+                )
+                continue
+            try:
+                publish_report(report)
+            except PeildatumError as error:
+                self.message_user(request, f"{report.title}: {error.message}", messages.ERROR)
+                continue
+            done += 1
+        if done:
+            self.message_user(
+                request,
+                _("%(count)d rapportage(s) gepubliceerd.") % {"count": done},
+                messages.SUCCESS,
+            )

@@ -465,3 +465,116 @@ class MeasureDependency(models.Model):
 
     def __str__(self):
         return f"{self.measure.name} → {self.depends_on.name}"
+
+
+class ReportState(models.TextChoices):
+    """A report is a draft until it is published; then it never changes again."""
+
+    DRAFT = "draft", _("Concept")
+    PUBLISHED = "published", _("Gepubliceerd")
+
+
+class PublishedReportError(Exception):
+    """Raised on any attempt to change or delete a published report."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("Een gepubliceerde rapportage kan niet meer veranderen."))
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self):
+        """Published reports, oldest first (by reference date, then publishing time)."""
+        return self.filter(state=ReportState.PUBLISHED).order_by("peildatum", "published_at", "pk")
+
+    def visible_to(self, user):
+        """Published reports for everyone; drafts too for staff."""
+        if user is not None and user.is_staff:
+            return self
+        return self.filter(state=ReportState.PUBLISHED)
+
+    def update(self, **kwargs):
+        """Bulk updates may only touch drafts: a published report is frozen."""
+        if self.filter(state=ReportState.PUBLISHED).exists():
+            raise PublishedReportError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        """Bulk deletes may only touch drafts: a published report stays on record."""
+        if self.filter(state=ReportState.PUBLISHED).exists():
+            raise PublishedReportError()
+        return super().delete()
+
+    delete.queryset_only = True
+
+
+class Report(models.Model):
+    """A rapportage: the bijlage as sent to parliament, frozen as row dicts when published.
+
+    ``rows`` holds the rows in the ``measures.rows.build_rows`` form (the JSON contract plus
+    display helpers) and ``legend`` the phase labels at publishing time, so an old report
+    renders (and exports) exactly as it was, whatever happens to the live data afterwards.
+    Publishing goes through ``measures.reports.publish_report``.
+    """
+
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    peildatum = models.DateField(
+        _("peildatum"), help_text=_("De datum waarop de bijlage de stand weergeeft.")
+    )
+    letter = models.ForeignKey(
+        ParliamentaryLetter,
+        verbose_name=_("Kamerbrief"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+        null=True,
+        blank=True,
+        help_text=_("De brief waarmee deze rapportage naar de Tweede Kamer ging."),
+    )
+    state = models.CharField(
+        _("status"), max_length=16, choices=ReportState.choices, default=ReportState.DRAFT
+    )
+    published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
+    rows = models.JSONField(_("rijen"), default=list, blank=True, editable=False)
+    legend = models.JSONField(_("legenda"), default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-peildatum", "-published_at", "-pk"]
+        verbose_name = _("rapportage")
+        verbose_name_plural = _("rapportages")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(published_at__isnull=False),
+                name="published_report_has_published_at",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        """Save a draft (or the act of publishing it); a stored published report is frozen."""
+        if self._stored_as_published():
+            raise PublishedReportError()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("measures:report-detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        """Delete a draft; a published report stays on record."""
+        if self._stored_as_published():
+            raise PublishedReportError()
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == ReportState.PUBLISHED
+
+    def _stored_as_published(self) -> bool:
+        return (
+            self.pk is not None
+            and type(self).objects.filter(pk=self.pk, state=ReportState.PUBLISHED).exists()
+        )

@@ -1,8 +1,8 @@
 """Public pages and exports."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import report_views, views
 
 app_name = "measures"
 
@@ -13,4 +13,31 @@ urlpatterns = [
         path(f"export/bijlage.{fmt}", views.export_view, {"fmt": fmt}, name=f"export-{fmt}")
         for fmt in ("html", "pdf", "csv", "xlsx", "json")
     ],
+    # Reporting over time (measures/report_views.py).
+    path("rapportages/", report_views.ReportListView.as_view(), name="report-list"),
+    path(
+        "rapportages/<slug:slug>/",
+        report_views.ReportDetailView.as_view(),
+        name="report-detail",
+    ),
+    path(
+        "rapportages/<slug:slug>/export/bijlage.<str:fmt>",
+        report_views.report_export,
+        name="report-export",
+    ),
+    path(
+        "rapportages/<slug:slug>/wijzigingen/",
+        report_views.report_changes,
+        name="report-changes",
+    ),
+    re_path(
+        r"^rapportages/(?P<slug>[-a-zA-Z0-9_]+)/wijzigingen\.(?P<fmt>html|pdf)$",
+        report_views.report_changes_export,
+        name="report-changes-export",
+    ),
+    path("wijzigingen/", report_views.changes, name="changes"),
+    re_path(
+        r"^wijzigingen\.(?P<fmt>html|pdf)$", report_views.changes_export, name="changes-export"
+    ),
+    path("dashboard/", report_views.DashboardView.as_view(), name="dashboard"),
 ]

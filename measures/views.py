@@ -10,13 +10,16 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from .asof import filter_rows, peildatum_from_request, rows_as_of
 from .cache import data_version
 from .exports import allows_inline_styles, export_filename, export_response
 from .filters import WorkstreamFilter, filter_choices
+from .messages import answers_peildatum_errors
 from .models import DelayReason, Measure, Phase, Workstream
 from .rows import (
     ambition_spans,
@@ -60,6 +63,33 @@ def bijlage_context(rows: list[dict], *, legend=None, grouped: bool | None = Non
         "footnotes": collect_footnotes(rows),
         "delay_reasons": DelayReason.choices,
     }
+
+
+def as_of_context(peildatum, filterset, legend) -> dict:
+    """reports: the overview's context for ``?peildatum=``, rebuilt from the audit trail.
+
+    The same filters apply, on the row dicts; the whole table shows (no paging, no sorting).
+    """
+    rows = filter_rows(
+        rows_as_of(peildatum), getattr(filterset.form, "cleaned_data", {}), today=peildatum
+    )
+    per_phase = Counter(row["phase"] for row in rows)
+    context = bijlage_context(rows, legend=legend)
+    context.update(
+        {
+            "peildatum": peildatum,
+            "total": len(rows),
+            "phase_counts": [(phase, per_phase.get(phase.code, 0)) for phase in legend],
+            "page_obj": None,
+            "page_query": "",
+            "filters_text": filterset.describe(),
+        }
+    )
+    if filterset.sort_order:
+        context["filters_text"] += " " + gettext(
+            "(bij een peildatum in de volgorde van de bijlage)"
+        )
+    return context
 
 
 def normalised_query(query_dict, *, drop=()) -> str:
@@ -110,6 +140,7 @@ def _errors_text(filterset) -> str:
     return "\n".join(lines)
 
 
+@method_decorator(answers_peildatum_errors, name="get")  # reports: bad ?peildatum= → 400/404
 class OverviewView(TemplateView):
     """The bijlage as a person knows it: filters, counts, rows grouped by theme, legend."""
 
@@ -149,6 +180,10 @@ class OverviewView(TemplateView):
         if filterset.is_bound and not filterset.is_valid():
             context.update(bijlage_context([], legend=legend))
             context.update({"invalid": True, "total": 0, "phase_counts": []})
+            return context
+        peildatum = peildatum_from_request(self.request)  # reports: the table as of a date
+        if peildatum:
+            context.update(as_of_context(peildatum, filterset, legend))
             return context
 
         # One scan for everything the filters select: ids in order with their phase. The
@@ -207,9 +242,11 @@ class MeasureDetailView(TemplateView):
 
 
 @allows_inline_styles
+@answers_peildatum_errors  # reports: bad ?peildatum= → 400/404
 def export_view(request, fmt: str):
     """The overview's filtered rows (its query string applies) as a dated download."""
-    as_of = timezone.localdate()
+    peildatum = peildatum_from_request(request)  # reports: the table as of a date
+    as_of = peildatum or timezone.localdate()
     key = None
     if fmt == "pdf":
         # Only valid filters are cached, so a hit needs no validation (and no query at all).
@@ -229,6 +266,10 @@ def export_view(request, fmt: str):
         )
     # Plain values, chunk by chunk: the CSV streams them, with memory staying flat.
     rows = iter_rows(filterset.qs)
+    if peildatum:  # reports: rebuilt from the audit trail, the same filters on the dicts
+        rows = filter_rows(
+            rows_as_of(peildatum), getattr(filterset.form, "cleaned_data", {}), today=peildatum
+        )
     if fmt != "csv":
         rows = list(rows)
     response = export_response(

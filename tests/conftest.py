@@ -19,6 +19,18 @@ def public_data(db):
 
 
 @pytest.fixture(autouse=True)
+def _dutch_to_begin_with():
+    """Each test starts in Dutch: a request in English must not leave English active for the
+    code of the next test (Django keeps the last activated language per thread)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache, so cached renderings never leak between tests."""
     from django.core.cache import cache
@@ -26,6 +38,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def published_seed(db):
+    """The seed with its audit trail, published as the first report "Bijlage oktober 2024"."""
+    from measures.reports import ensure_seed_report
+
+    call_command("loaddata", "bijlage_2024", verbosity=0)
+    return ensure_seed_report()
 
 
 @pytest.fixture(scope="session")

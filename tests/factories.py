@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from measures import models
@@ -99,6 +100,17 @@ class MeasureDependencyFactory(DjangoModelFactory):
 
     measure = factory.SubFactory(MeasureFactory)
     depends_on = factory.SubFactory(MeasureFactory)
+
+
+class ReportFactory(DjangoModelFactory):
+    """A draft report; publish it with ``measures.reports.publish_report``."""
+
+    class Meta:
+        model = models.Report
+
+    title = factory.Sequence(lambda n: f"Bijlage {n}")
+    slug = factory.Sequence(lambda n: f"bijlage-{n}")
+    peildatum = factory.LazyFunction(timezone.localdate)
 
 
 class UserFactory(DjangoModelFactory):

@@ -63,6 +63,8 @@ def public_exports(with_reports: bool = True) -> list[str]:
     for report in _reports()[:1] if with_reports else []:
         for fmt in EXPORT_FORMATS:
             urls += _maybe("measures:report-export", slug=report.slug, fmt=fmt)
+        for fmt in ("html", "pdf"):
+            urls += _maybe("measures:report-changes-export", slug=report.slug, fmt=fmt)
     return urls
 
 

@@ -1,13 +1,22 @@
-"""Load the seed bijlage into an empty database; never overwrite data staff have edited."""
+"""Load the seed bijlage into an empty database; never overwrite data staff have edited.
+
+After loading, the seed gets its audit trail (first history records dated 24 October 2024,
+end of day, Amsterdam) and becomes the first published report, "Bijlage oktober 2024".
+"""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from measures.models import Workstream
+from measures.reports import ensure_seed_report
 
 
 class Command(BaseCommand):
-    help = "Laadt de bijlage van 2024 als de database nog geen rijen heeft."
+    help = (
+        "Laadt de bijlage van 2024 als de database nog geen rijen heeft, "
+        "en publiceert die als de rapportage 'Bijlage oktober 2024'."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -17,7 +26,15 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if Workstream.objects.exists() and not force:
             self.stdout.write("De database heeft al rijen; de seed is niet opnieuw geladen.")
-            return
-        call_command("loaddata", "bijlage_2024", verbosity=0)
-        count = Workstream.objects.count()
-        self.stdout.write(self.style.SUCCESS(f"Bijlage 2024 geladen: {count} rijen."))
+        else:
+            with transaction.atomic():
+                call_command("loaddata", "bijlage_2024", verbosity=0)
+            count = Workstream.objects.count()
+            self.stdout.write(self.style.SUCCESS(f"Bijlage 2024 geladen: {count} rijen."))
+        report = ensure_seed_report()
+        if report is not None:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Rapportage '{report.title}' gepubliceerd ({len(report.rows)} rijen)."
+                )
+            )

@@ -1,0 +1,121 @@
+"""The dashboard: phases per theme as a chart and a table, movement, and what is waiting."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+
+from measures.reports import publish_report
+from tests.factories import ReportFactory
+from tests.scenario import EDIT_MOMENT, make_changes
+
+pytestmark = pytest.mark.django_db
+
+
+def _dashboard(client):
+    response = client.get("/dashboard/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_chart_and_the_table_show_the_same_rows_per_phase_per_theme(client, published_seed):
+    with time_machine.travel(datetime.datetime(2025, 3, 3, 12), tick=False):
+        html = _dashboard(client)
+    assert html.count("<h1") == 1
+    assert '<svg class="chart__svg" role="img" aria-labelledby="chart-title chart-desc"' in html
+    assert "<caption>Aantal rijen per fase per thema</caption>" in html
+    # 13 theme rows in the table and 13 bars in the chart.
+    assert html.count('<g class="chart__bar">') == 13
+    table = html[html.index('<table class="dashboard-table">') :]
+    assert len(re.findall(r'<tr><th scope="row">', table)) == 13 + 1  # + total row
+    # Theme "Verjaring en stuiting": one row in implementation, one not started.
+    assert "<title>Verjaring en stuiting: 1 – Voorbereiden implementatie</title>" in html
+    assert "<title>Verjaring en stuiting: 1 – Nog niet gestart</title>" in html
+    assert (
+        '<tr><th scope="row">Verjaring en stuiting</th><td>1</td><td>0</td><td>1</td><td>0</td>'
+        "<td>2</td></tr>"
+    ) in html
+    # Totals over the whole bijlage: 11 not started, 11 policy, 14 implementation, 1 done.
+    assert "<td>11</td><td>11</td><td>14</td><td>1</td><td>37</td></tr></tfoot>" in html
+    assert 'style="' not in html
+
+
+def test_with_one_report_the_dashboard_says_movement_needs_two(client, published_seed):
+    assert "vergelijken kan vanaf de tweede" in _dashboard(client)
+
+
+def test_the_dashboard_counts_rows_that_moved_phase_between_the_last_two_reports(
+    client, published_seed
+):
+    make_changes()
+    with time_machine.travel(EDIT_MOMENT, tick=False):
+        publish_report(ReportFactory(title="Bijlage maart 2025", slug="bijlage-maart-2025"))
+    html = _dashboard(client)
+    assert re.search(
+        r'<strong class="dashboard-figure__number">1</strong> rij veranderde van fase tussen '
+        r"Bijlage oktober 2024 en Bijlage maart 2025",
+        html,
+    )
+    assert "Nog niet gestart → Beleid in uitwerking" in html
+
+
+def test_rows_past_their_target_date_and_not_implemented_are_listed(client, published_seed):
+    with time_machine.travel(datetime.datetime(2026, 2, 1, 12), tick=False):
+        html = _dashboard(client)
+    section = html[html.index('id="overdue-title"') : html.index('id="it-title"')]
+    assert '<strong class="dashboard-figure__number">2</strong>' in section
+    assert "streefdatum 01/01/2026" in section
+    with time_machine.travel(datetime.datetime(2025, 12, 31, 12), tick=False):
+        html = _dashboard(client)
+    section = html[html.index('id="overdue-title"') : html.index('id="it-title"')]
+    assert '<strong class="dashboard-figure__number">0</strong>' in section
+
+
+def test_rows_waiting_for_the_it_landscape_are_listed(client, published_seed):
+    html = _dashboard(client)
+    section = html[html.index('id="it-title"') : html.index('id="waits-title"')]
+    assert '<strong class="dashboard-figure__number">8</strong>' in section
+    assert "Modernisering IV-landschap" in section
+
+
+def test_vm_30_is_shown_waiting_for_vm_43(client, published_seed):
+    html = _dashboard(client)
+    section = html[html.index('id="waits-title"') :]
+    assert '<strong class="dashboard-figure__number">1</strong>' in section
+    assert "(VM 30)</a> wacht op Niet stuiten, tenzij … (VM 43)" in section
+
+
+def test_the_dashboard_and_the_changes_page_take_a_constant_number_of_queries(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import (
+        LetterLinkFactory,
+        MeasureDependencyFactory,
+        VMNumberFactory,
+        WorkstreamFactory,
+    )
+
+    def make(count):
+        for i in range(count):
+            row = WorkstreamFactory()
+            VMNumberFactory(measure=row.measure)
+            LetterLinkFactory(workstream=row)
+            if i % 5 == 0:
+                MeasureDependencyFactory(measure=row.measure)
+
+    def queries():
+        counts = []
+        for url in ("/dashboard/", "/wijzigingen/", "/rapportages/"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            counts.append(len(ctx.captured_queries))
+        return counts
+
+    make(10)
+    publish_report(ReportFactory())
+    small = queries()
+    make(60)
+    publish_report(ReportFactory())
+    assert queries() == small
