@@ -143,3 +143,14 @@ def test_the_filter_summary_names_the_phases_in_english_too(client, bijlage):
     html = client.get("/?phase=implementation&theme=verrekening").content.decode()
     assert "Phase: Preparing implementation" in html
     assert "Voorbereiden implementatie" not in html
+
+
+@pytest.mark.django_db
+def test_the_dashboard_names_the_phases_in_english_too(client, public_data):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/dashboard/")
+    if response.status_code == 404:
+        pytest.skip("no dashboard in this build")
+    html = response.content.decode()
+    assert "Preparing implementation" in html
+    assert "Voorbereiden implementatie" not in html
