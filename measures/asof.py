@@ -13,6 +13,7 @@ import zoneinfo
 from itertools import groupby
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -49,24 +50,37 @@ def end_of_day(date: datetime.date) -> datetime.datetime:
 
 
 def parse_peildatum(value: str | None) -> datetime.date | None:
-    """A ``YYYY-MM-DD`` query value as a date; empty is None; anything else a PeildatumError."""
+    """A ``YYYY-MM-DD`` query value as a date, today or earlier; empty is None.
+
+    Anything else is a PeildatumError (400): a malformed date, or a day that has not
+    ended yet -- the table "as it stood" on a day in the future does not exist.
+    """
     if value is None or not value.strip():
         return None
     value = value.strip()
     try:
         if not _ISO_DATE.fullmatch(value):
             raise ValueError(value)
-        return datetime.date.fromisoformat(value)
+        date = datetime.date.fromisoformat(value)
     except ValueError:
         raise PeildatumError(
             _("De peildatum '%(value)s' is geen geldige datum; gebruik de vorm JJJJ-MM-DD.")
             % {"value": value[:40]}
         ) from None
+    if date > timezone.localdate():
+        raise PeildatumError(
+            _("De peildatum %(date)s ligt in de toekomst; kies vandaag of een eerdere dag.")
+            % {"date": date.strftime("%d-%m-%Y")}
+        )
+    return date
 
 
 def peildatum_from_request(request) -> datetime.date | None:
-    """The ``?peildatum=`` of a request, validated (raises PeildatumError)."""
-    return parse_peildatum(request.GET.get("peildatum"))
+    """The ``?peildatum=`` of a request, validated (raises PeildatumError); at most one."""
+    values = request.GET.getlist("peildatum")
+    if len(values) > 1:
+        raise PeildatumError(_("Geef de peildatum maar één keer op."))
+    return parse_peildatum(values[0] if values else None)
 
 
 def _state_at(model, cutoff, fields) -> dict[int, dict]:

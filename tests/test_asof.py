@@ -160,6 +160,21 @@ def test_a_bad_peildatum_on_the_overview_is_a_400_with_a_message(client, publish
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("url", ["/", "/export/bijlage.json", "/export/bijlage.pdf"])
+def test_a_peildatum_in_the_future_is_a_400_with_a_message_not_a_crash(client, db, url):
+    # 9999-12-31 used to overflow (the end of that day does not exist): a 500.
+    for value in ("9999-12-31", (datetime.date.today() + datetime.timedelta(days=2)).isoformat()):
+        response = client.get(url, {"peildatum": value})
+        assert response.status_code == 400
+        assert "ligt in de toekomst" in response.content.decode()
+
+
+def test_a_repeated_peildatum_is_refused_like_a_repeated_filter(client, published_seed):
+    response = client.get("/?peildatum=2024-10-24&peildatum=2024-10-25")
+    assert response.status_code == 400
+    assert "maar één keer" in response.content.decode()
+
+
 def test_a_peildatum_before_the_history_is_a_clear_no_data_message(client, published_seed):
     response = client.get(reverse("measures:overview"), {"peildatum": "2020-01-01"})
     assert response.status_code == 404
