@@ -82,12 +82,16 @@ def export_response(
     filters_text: str,
     as_of: datetime.date,
     filename_stem: str = "bijlage-verbetermaatregelen",
+    legend: list | None = None,
 ) -> HttpResponse:
-    """The rows as a download in the given format (html, pdf, csv, xlsx or json)."""
+    """The rows as a download in the given format (html, pdf, csv, xlsx or json).
+
+    ``legend`` is today's phases unless given (a report passes the legend it was frozen with).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; expected one of {FORMATS}.")
     filename = export_filename(fmt, as_of, filename_stem)
-    legend = list(Phase.objects.all())
+    legend = list(Phase.objects.all()) if legend is None else legend
     # Copies (rendering adds display keys), completed when only contract fields were stored.
     rows = (display_row(row) for row in rows)
     if fmt != "csv":

@@ -82,7 +82,7 @@ def report_export(request, slug: str, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise Http404(_("Onbekend exportformaat."))
     report = _report_or_404(request, slug)
-    rows, _legend = report_rows(report)
+    rows, legend = report_rows(report)
     return export_response(
         fmt,
         rows,
@@ -90,6 +90,7 @@ def report_export(request, slug: str, fmt: str):
         filters_text=str(_report_filters_text(report)),
         as_of=report.peildatum,
         filename_stem=f"bijlage-{report.slug}",
+        legend=legend_objects(legend),  # the snapshot's phase labels, as on the report's page
     )
 
 

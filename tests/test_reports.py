@@ -298,6 +298,15 @@ def test_a_report_shows_the_legend_labels_it_was_published_with(client, publishe
     html = client.get(published_seed.get_absolute_url()).content.decode()
     assert "Beleid in uitwerking" in html
     assert "Beleid (nieuw label)" not in html
+    # Its downloads too: they used to take today's labels.
+    url = reverse("measures:report-export", args=[published_seed.slug, "csv"])
+    csv = b"".join(client.get(url)).decode("utf-8-sig")
+    assert "Beleid in uitwerking" in csv
+    assert "Beleid (nieuw label)" not in csv
+    url = reverse("measures:report-export", args=[published_seed.slug, "html"])
+    html = client.get(url).content.decode()
+    assert "Beleid in uitwerking" in html
+    assert "Beleid (nieuw label)" not in html
 
 
 def test_policy_staff_can_publish_and_managers_can_only_read_reports(client, published_seed):
