@@ -66,7 +66,7 @@ install: $(STAMP) system-packages node-packages messages
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_bijlage
-	$(PY) manage.py ensure_local_admin
+	$(PY) manage.py ensure_local_admin --address $(HOST):$(PORT)
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## serve: production settings under gunicorn, static files by whitenoise (needs DJANGO_SECRET_KEY)

@@ -1,6 +1,7 @@
 """Published reports: publishing freezes the bijlage, and a published report never changes."""
 
 import datetime
+import io
 import json
 
 import pytest
@@ -55,10 +56,27 @@ def test_the_seed_report_holds_the_rows_of_the_json_contract_and_the_display_hel
 def test_the_seed_command_publishes_the_report_once(db):
     from django.core.management import call_command
 
-    call_command("seed_bijlage", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    call_command("seed_bijlage", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    first, second = io.StringIO(), io.StringIO()
+    call_command("seed_bijlage", stdout=first)
+    call_command("seed_bijlage", stdout=second)
     assert Report.objects.count() == 1
+    assert Workstream.objects.count() == 37
     assert Workstream.history.filter(history_type="+").count() == 37
+    assert "gepubliceerd (37 rijen)" in first.getvalue()
+    # The second run says it changed nothing (it used to claim it published the report).
+    assert "niet opnieuw geladen" in second.getvalue()
+    assert "gepubliceerd (" not in second.getvalue()
+
+
+def test_the_local_admin_command_names_the_address_make_run_serves_on(db, tmp_path, monkeypatch):
+    from django.core.management import call_command
+
+    from measures.management.commands import ensure_local_admin
+
+    monkeypatch.setattr(ensure_local_admin, "PASSWORD_FILE", tmp_path / "password")
+    out = io.StringIO()
+    call_command("ensure_local_admin", address="127.0.0.1:8015", stdout=out)
+    assert "http://127.0.0.1:8015/admin/" in out.getvalue()
 
 
 def test_publishing_freezes_the_rows_of_the_moment_and_stamps_the_time(published_seed):

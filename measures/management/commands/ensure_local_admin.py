@@ -17,7 +17,14 @@ PASSWORD_FILE = Path(settings.BASE_DIR) / ".local-admin-password"
 class Command(BaseCommand):
     help = "Maakt lokaal een beheerdersaccount 'admin' aan en toont hoe je inlogt."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="Host en poort van de lokale server (make run geeft HOST:PORT mee).",
+        )
+
+    def handle(self, *args, address="127.0.0.1:8000", **options):
         User = get_user_model()
         user = User.objects.filter(username="admin").first()
         if user is None or not PASSWORD_FILE.exists():
@@ -32,7 +39,7 @@ class Command(BaseCommand):
         password = PASSWORD_FILE.read_text().strip()
         self.stdout.write(
             self.style.SUCCESS(
-                "Lokaal beheer: http://127.0.0.1:8000/admin/ "
+                f"Lokaal beheer: http://{address}/admin/ "
                 f"gebruiker 'admin', wachtwoord '{password}' (staat in {PASSWORD_FILE.name})."
             )
         )

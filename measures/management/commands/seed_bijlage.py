@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from measures.models import Workstream
-from measures.reports import ensure_seed_report
+from measures.models import Report, Workstream
+from measures.reports import SEED_SLUG, ensure_seed_report
 
 
 class Command(BaseCommand):
@@ -31,8 +31,11 @@ class Command(BaseCommand):
                 call_command("loaddata", "bijlage_2024", verbosity=0)
             count = Workstream.objects.count()
             self.stdout.write(self.style.SUCCESS(f"Bijlage 2024 geladen: {count} rijen."))
+        already_published = Report.objects.filter(slug=SEED_SLUG).exists()
         report = ensure_seed_report()
-        if report is not None:
+        if already_published:
+            self.stdout.write(f"De rapportage '{report.title}' bestond al; niets gepubliceerd.")
+        elif report is not None:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Rapportage '{report.title}' gepubliceerd ({len(report.rows)} rijen)."
