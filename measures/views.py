@@ -168,20 +168,26 @@ class OverviewView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset, legend = _filterset(self.request)
+        peildatum = peildatum_from_request(self.request)  # reports: the table as of a date
         export_query = normalised_query(self.request.GET, drop={PAGE_PARAMETER})
+        # Clearing the filters (and filtering again) stays on the peildatum.
+        clear_query = urlencode({"peildatum": peildatum.isoformat()}) if peildatum else ""
         context.update(
             {
                 "filter": filterset,
                 "form": filterset.form,
+                "peildatum": peildatum,
+                "clear_url": f"?{clear_query}" if clear_query else self.request.path,
                 "export_query": f"?{export_query}" if export_query else "",
-                "is_filtered": bool(normalised_query(self.request.GET, drop={"sort", "page"})),
+                "is_filtered": bool(
+                    normalised_query(self.request.GET, drop={"sort", "page", "peildatum"})
+                ),
             }
         )
         if filterset.is_bound and not filterset.is_valid():
             context.update(bijlage_context([], legend=legend))
             context.update({"invalid": True, "total": 0, "phase_counts": []})
             return context
-        peildatum = peildatum_from_request(self.request)  # reports: the table as of a date
         if peildatum:
             context.update(as_of_context(peildatum, filterset, legend))
             return context

@@ -229,3 +229,19 @@ def test_filter_rows_applies_every_overview_filter_to_row_dicts(published_seed):
     assert count(informed_from=datetime.date(2024, 10, 1)) == 4
     assert count(informed_to=datetime.date(2023, 12, 31)) == 1
     assert count(overdue="yes") == 2
+
+
+def test_filtering_again_or_clearing_the_filters_stays_on_the_peildatum(client, published_seed):
+    html = client.get("/", {"peildatum": "2024-10-24", "phase": "policy"}).content.decode()
+    # The filter form sends the peildatum along, and "Filters wissen" keeps it.
+    assert '<input type="hidden" name="peildatum" value="2024-10-24">' in html
+    assert '<a href="?peildatum=2024-10-24">Filters wissen</a>' in html
+    assert '<a href="/">Filters wissen</a>' not in html
+    # A peildatum alone is no filter: no "Filters: Alle rijen" line.
+    html = client.get("/", {"peildatum": "2024-10-24"}).content.decode()
+    assert "Filters wissen" in html  # the form's own link
+    assert "result-summary__filters" not in html
+    # Without a peildatum, clearing goes back to the plain overview.
+    html = client.get("/", {"phase": "policy"}).content.decode()
+    assert 'name="peildatum"' not in html
+    assert '<a href="/">Filters wissen</a>' in html
