@@ -6,10 +6,12 @@ import re
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Prefetch
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -98,6 +100,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         # The history page shows a past version; saving it would rewrite the present.
         if request.method != "GET":
             raise PermissionDenied
+        if not str(version_id).isdigit():  # a mistyped URL: not found rather than a 500
+            raise Http404(_("Deze versie bestaat niet."))
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _can_save(self, request, obj):
@@ -433,6 +437,19 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
                 )
             )
         )
+
+    def export_action(self, request):
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            # A filter in the URL that the row list does not know (a stale or edited link):
+            # back to the list with a message, as the list itself does, instead of a 500.
+            self.message_user(
+                request,
+                _("Deze filters van de lijst kloppen niet; kies ze opnieuw."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:measures_workstream_changelist"))
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)

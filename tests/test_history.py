@@ -114,3 +114,9 @@ def test_every_domain_model_keeps_history(db):
         models.MeasureDependency,
     ]:
         assert hasattr(model, "history"), model
+
+
+def test_a_mistyped_version_in_a_history_url_is_not_found_not_a_crash(bijlage, client):
+    client.force_login(UserFactory(role="Functioneel beheerder"))
+    url = reverse("admin:measures_workstream_simple_history", args=[3, "abc"])
+    assert client.get(url).status_code == 404

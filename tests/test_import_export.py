@@ -143,3 +143,12 @@ def test_the_admin_export_follows_the_filters_of_the_row_list(bijlage, client):
     exported = tablib.Dataset().load(response.content.decode("utf-8-sig"), format="csv")
     assert len(exported) == Workstream.objects.filter(on_hold=True).count() == 4
     assert {row["on hold"] for row in exported.dict} == {"ja"}
+
+
+def test_an_admin_export_with_an_unknown_list_filter_goes_back_to_the_list(bijlage, client):
+    client.force_login(UserFactory(role="Manager"))
+    url = reverse("admin:measures_workstream_export") + "?theme=abc"
+    response = client.get(url, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("admin:measures_workstream_changelist")
+    assert "Deze filters van de lijst kloppen niet" in response.content.decode()
