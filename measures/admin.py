@@ -134,7 +134,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def delete_model(self, request, obj):
         services.ensure_history_baseline(obj)
-        obj._change_reason = str(_("Verwijderd in het beheer"))
+        obj._change_reason = services.DELETED_REASON
         super().delete_model(request, obj)
 
     def save_formset(self, request, form, formset, change):

@@ -122,6 +122,12 @@ def editors_since(workstream_pk, version) -> list[str]:
     ]
 
 
+# Reasons the system itself writes into the audit trail: one record for everyone, so always in
+# Dutch (not in the language of whoever happened to trigger the write).
+BASELINE_REASON = "Beginstand, vóór de eerste wijziging"
+DELETED_REASON = "Verwijderd in het beheer"
+
+
 def ensure_history_baseline(obj):
     """Record the current state of an object that has no history yet (e.g. loaded from the seed).
 
@@ -139,7 +145,8 @@ def ensure_history_baseline(obj):
         manager.bulk_history_create(
             [current],
             update=True,
-            default_change_reason=str(_("Beginstand, vóór de eerste wijziging")),
+            # Dutch whoever is logged in, like every other reason in the trail.
+            default_change_reason=BASELINE_REASON,
         )
 
 

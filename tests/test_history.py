@@ -120,3 +120,17 @@ def test_a_mistyped_version_in_a_history_url_is_not_found_not_a_crash(bijlage, c
     client.force_login(UserFactory(role="Functioneel beheerder"))
     url = reverse("admin:measures_workstream_simple_history", args=[3, "abc"])
     assert client.get(url).status_code == 404
+
+
+def test_reasons_the_system_writes_are_dutch_also_for_someone_reading_english(bijlage, client):
+    client.force_login(UserFactory(role="Functioneel beheerder"))
+    client.cookies["django_language"] = "en"
+    row = Workstream.objects.get(pk=3)
+    response = client.post(row_url(row, "delete"), {"post": "yes"})
+    assert response.status_code == 302
+    reasons = list(
+        Workstream.history.filter(id=3)
+        .order_by("history_date")
+        .values_list("history_change_reason", flat=True)
+    )
+    assert reasons == ["Beginstand, vóór de eerste wijziging", "Verwijderd in het beheer"]
