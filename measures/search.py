@@ -10,15 +10,14 @@ row with ``translate()`` was five times slower there, and ``unaccent`` needs an 
 import re
 import unicodedata
 
-from django.db.models import BooleanField, CharField, Func, Value
+from django.db.models import BooleanField, Func, Value
 
-# Accented letters that occur in Dutch text (and their neighbours), for PostgreSQL's translate();
+# Accented letters that occur in Dutch text (and their neighbours), for accent_pattern();
 # fold() below must give the same result for each (a test checks it).
 _ACCENTED = "àáâãäåāèéêëēìíîïīòóôõöōùúûüūýÿçñ"
 _PLAIN = "aaaaaaaeeeeeiiiiioooooouuuuuyycn"
 _COMBINING_MARKS = re.compile("[\u0300-\u036f]+")
 
-SQLITE_FUNCTION = "vm_fold"
 SQLITE_CONTAINS_ALL = "vm_contains_all"
 TERM_SEPARATOR = "\x1f"  # cannot occur in a term: terms are split on whitespace
 
@@ -32,32 +31,6 @@ def fold(text: str | None) -> str:
         return lowered
     # Decompose "ï" into "i" + a combining mark and drop the marks (C speed, no per-char loop).
     return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", lowered))
-
-
-class Fold(Func):
-    """SQL expression for ``fold()`` of a text expression."""
-
-    output_field = CharField()
-    arity = 1
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function=SQLITE_FUNCTION, **extra_context)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template=f"translate(lower(%(expressions)s), '{_ACCENTED}', '{_PLAIN}')",
-            **extra_context,
-        )
-
-    def as_sql(self, compiler, connection, function=None, template=None, **extra_context):
-        if function is None and template is None:
-            # Other databases: at least case-insensitive.
-            function = "LOWER"
-        return super().as_sql(
-            compiler, connection, function=function, template=template, **extra_context
-        )
 
 
 # Each plain letter and the accented forms that fold to it (lower and upper case).
@@ -94,9 +67,8 @@ def contains_all(text: str | None, terms: str) -> bool:
 
 
 def register_sqlite_functions(sender, connection, **kwargs):
-    """``connection_created`` receiver: give SQLite the folding functions."""
+    """``connection_created`` receiver: give SQLite the folding function."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function(SQLITE_FUNCTION, 1, fold, deterministic=True)
         connection.connection.create_function(
             SQLITE_CONTAINS_ALL, 2, contains_all, deterministic=True
         )
