@@ -172,12 +172,15 @@ class OverviewView(TemplateView):
         export_query = normalised_query(self.request.GET, drop={PAGE_PARAMETER})
         # Clearing the filters (and filtering again) stays on the peildatum.
         clear_query = urlencode({"peildatum": peildatum.isoformat()}) if peildatum else ""
+        today_query = normalised_query(self.request.GET, drop={PAGE_PARAMETER, "peildatum"})
         context.update(
             {
                 "filter": filterset,
                 "form": filterset.form,
                 "peildatum": peildatum,
                 "clear_url": f"?{clear_query}" if clear_query else self.request.path,
+                # "Naar de huidige stand": the same filters, today.
+                "today_url": f"?{today_query}" if today_query else self.request.path,
                 "export_query": f"?{export_query}" if export_query else "",
                 "is_filtered": bool(
                     normalised_query(self.request.GET, drop={"sort", "page", "peildatum"})

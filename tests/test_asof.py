@@ -237,6 +237,8 @@ def test_filtering_again_or_clearing_the_filters_stays_on_the_peildatum(client, 
     assert '<input type="hidden" name="peildatum" value="2024-10-24">' in html
     assert '<a href="?peildatum=2024-10-24">Filters wissen</a>' in html
     assert '<a href="/">Filters wissen</a>' not in html
+    # "Naar de huidige stand" keeps the filters and leaves the peildatum.
+    assert '<a href="?phase=policy">Naar de huidige stand</a>' in html
     # A peildatum alone is no filter: no "Filters: Alle rijen" line.
     html = client.get("/", {"peildatum": "2024-10-24"}).content.decode()
     assert "Filters wissen" in html  # the form's own link
