@@ -452,6 +452,8 @@ class MeasureDependency(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        # The one order of a measure's dependencies, as the rows show them (measures.rows).
+        ordering = ["depends_on__name", "depends_on_id"]
         verbose_name = _("afhankelijkheid")
         verbose_name_plural = _("afhankelijkheden")
         constraints = [
@@ -510,9 +512,10 @@ class ReportQuerySet(models.QuerySet):
 class Report(models.Model):
     """A rapportage: the bijlage as sent to parliament, frozen as row dicts when published.
 
-    ``rows`` holds the rows in the ``measures.rows.build_rows`` form (the JSON contract plus
-    display helpers) and ``legend`` the phase labels at publishing time, so an old report
-    renders (and exports) exactly as it was, whatever happens to the live data afterwards.
+    ``rows`` holds the rows in their open-data form (``measures.rows.Row.to_json()``) and
+    ``legend`` the phase labels at publishing time, so an old report renders (and exports)
+    exactly as it was, whatever happens to the live data afterwards. They are read back only
+    through ``measures.sources.ReportSource``.
     Publishing goes through ``measures.reports.publish_report``.
     """
 
@@ -536,6 +539,11 @@ class Report(models.Model):
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     rows = models.JSONField(_("rijen"), default=list, blank=True, editable=False)
     legend = models.JSONField(_("legenda"), default=list, blank=True, editable=False)
+    # Read without the rows: lists and "previous report" never load the snapshot.
+    row_count = models.PositiveIntegerField(_("aantal rijen"), default=0, editable=False)
+    schema_version = models.PositiveSmallIntegerField(
+        _("vorm van de rijen"), default=1, editable=False
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     objects = ReportQuerySet.as_manager()
