@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .rows import TABLE_ORDER
 from .vmnumbers import format_vm_numbers
 
 
@@ -261,7 +262,7 @@ class ParliamentaryLetter(models.Model):
 class WorkstreamQuerySet(models.QuerySet):
     def in_table_order(self):
         """Rows in the order of the bijlage: by theme, then by their place in the theme."""
-        return self.order_by("theme__order", "theme_id", "order", "pk")
+        return self.order_by(*TABLE_ORDER)
 
     def for_overview(self):
         """Everything the overview and the exports show, in a fixed number of queries."""
@@ -344,7 +345,7 @@ class Workstream(models.Model):
     objects = WorkstreamQuerySet.as_manager()
 
     class Meta:
-        ordering = ["theme__order", "order", "pk"]
+        ordering = list(TABLE_ORDER)  # the bijlage's own order, everywhere
         verbose_name = _("rij")
         verbose_name_plural = _("rijen")
 
