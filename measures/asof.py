@@ -163,7 +163,7 @@ def rows_as_of(date: datetime.date) -> list[dict]:
 
     footnotes_by_row: dict[int, list[dict]] = {}
     for note in _state_at(
-        Footnote, cutoff, ("number", "text", "workstream_id", "location")
+        Footnote, cutoff, ("number", "text", "workstream_id", "location", "anchor")
     ).values():
         if note["workstream_id"] is not None:
             footnotes_by_row.setdefault(note["workstream_id"], []).append(note)
@@ -220,7 +220,12 @@ def rows_as_of(date: datetime.date) -> list[dict]:
                 else None,
                 "letters": [_letter_dict(letter) for letter in row_letters],
                 "footnote_marks": [
-                    {"number": f["number"], "text": f["text"], "location": f["location"]}
+                    {
+                        "number": f["number"],
+                        "text": f["text"],
+                        "location": f["location"],
+                        "anchor": f["anchor"],
+                    }
                     for f in footnotes
                 ],
                 "depends_on": [

@@ -413,7 +413,14 @@ class Footnote(models.Model):
         PARLIAMENT = "parliament_informed", _("TK geïnformeerd")
 
     number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
-    text = models.TextField(_("tekst"))
+    text = models.TextField(
+        _("tekst"),
+        blank=True,
+        help_text=_(
+            "Leeg zolang de tekst niet bekend is: documenten tonen dan 'tekst van voetnoot N "
+            "niet beschikbaar in de bron' en een rapportage kan niet worden gepubliceerd."
+        ),
+    )
     workstream = models.ForeignKey(
         Workstream,
         verbose_name=_("rij"),
@@ -424,6 +431,15 @@ class Footnote(models.Model):
     )
     location = models.CharField(
         _("plaats"), max_length=32, choices=Location.choices, default=Location.PARLIAMENT
+    )
+    anchor = models.CharField(
+        _("staat achter"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Het woord of de datum (dd/mm/jjjj) waar het voetnootteken direct achter staat, "
+            "bijvoorbeeld 'vorderingenoverzicht'. Leeg: aan het eind van de cel."
+        ),
     )
     history = HistoricalRecords()
 

@@ -65,7 +65,8 @@ def row_dict(workstream, position: int) -> dict:
             for letter in letters
         ],
         "footnote_marks": [
-            {"number": f.number, "text": f.text, "location": f.location} for f in footnotes
+            {"number": f.number, "text": f.text, "location": f.location, "anchor": f.anchor}
+            for f in footnotes
         ],
         "depends_on": [
             {
@@ -164,12 +165,14 @@ def iter_rows(
         ):
             links[row_id].append(letter_id)
         notes = defaultdict(list)
-        for row_id, number, text, location in (
+        for row_id, number, text, location, anchor in (
             Footnote.objects.filter(workstream_id__in=row_ids)
             .order_by("number")
-            .values_list("workstream_id", "number", "text", "location")
+            .values_list("workstream_id", "number", "text", "location", "anchor")
         ):
-            notes[row_id].append({"number": number, "text": text, "location": location})
+            notes[row_id].append(
+                {"number": number, "text": text, "location": location, "anchor": anchor}
+            )
 
         for (
             pk,
