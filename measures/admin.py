@@ -638,7 +638,16 @@ class ReportAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["letter"]
     actions = ["publish"]
-    fields = ["title", "slug", "peildatum", "letter", "state", "published_at", "row_count"]
+    fields = [
+        "title",
+        "document_title",
+        "slug",
+        "peildatum",
+        "letter",
+        "state",
+        "published_at",
+        "row_count",
+    ]
     readonly_fields = ["state", "published_at", "row_count"]
 
     @admin.display(description=_("rijen"))

@@ -19,9 +19,11 @@ from django.utils.translation import gettext
 EXPLANATION = "explanation"
 PARLIAMENT = "parliament_informed"
 
-# Stands for a marker while the cell text passes through Django's linebreaks.
+# Stand for a marker and a quoted passage while the cell text passes through linebreaks.
 _MARK = re.compile("\ue000(\\d+)\ue001")
-_PRIVATE = re.compile("[\ue000\ue001]")
+_PRIVATE = re.compile("[\ue000-\ue003]")
+# A quoted name (“Overzicht ontvangen en betalen”) is never hyphenated in a document.
+_QUOTED = re.compile('(“[^”\n]{1,200}”|‘[^’\n]{1,200}’|"[^"\n]{1,200}")')
 
 
 def placeholder(number) -> str:
@@ -133,12 +135,15 @@ def marker_html(number) -> str:
 
 
 def marked_html(text: str, marks, location: str, *, paragraphs: bool = True) -> str:
-    """The cell as HTML, escaped, with its paragraphs and its markers in place."""
+    """The cell as HTML, escaped, with its paragraphs and its markers in place; quoted names
+    in a span that is never hyphenated."""
     placeholders = "".join(
         f"\ue000{piece}\ue001" if isinstance(piece, int) else _PRIVATE.sub("", piece)
         for piece in segments(text, marks, location)
     )
+    placeholders = _QUOTED.sub("\ue002\\1\ue003", placeholders)
     html = linebreaks(placeholders, autoescape=True) if paragraphs else escape(placeholders)
+    html = html.replace("\ue002", '<span class="no-hyphens">').replace("\ue003", "</span>")
     return mark_safe(_MARK.sub(lambda found: marker_html(found.group(1)), html))  # noqa: S308
 
 

@@ -523,6 +523,22 @@ class ReportQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV/XLSX injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# The heading of every document of the bijlage, as the seed (the original of 2024) has it.
+DOCUMENT_TITLE = "Bijlage – Overzicht verbetermaatregelen invordering Dienst Toeslagen"
+
+
+def validate_no_formula(value: str) -> None:
+    """A title ends up in spreadsheets: it may not start like a formula (=HYPERLINK(…))."""
+    if value and value.startswith(FORMULA_TRIGGERS):
+        raise ValidationError(
+            _("Een titel mag niet beginnen met =, +, -, @, een tab of een regeleinde."),
+            code="formula",
+        )
+
+
 class Report(models.Model):
     """A rapportage: the bijlage as sent to parliament, frozen as row dicts when published.
 
@@ -532,7 +548,14 @@ class Report(models.Model):
     Publishing goes through ``measures.reports.publish_report``.
     """
 
-    title = models.CharField(_("titel"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200, validators=[validate_no_formula])
+    document_title = models.CharField(
+        _("titel van het document"),
+        max_length=300,
+        default=DOCUMENT_TITLE,
+        validators=[validate_no_formula],
+        help_text=_("De kop van de bijlage in PDF, HTML, Word en ODF."),
+    )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     peildatum = models.DateField(
         _("peildatum"), help_text=_("De datum waarop de bijlage de stand weergeeft.")

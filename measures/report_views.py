@@ -23,11 +23,12 @@ from .exports import (
 )
 from .messages import answers_peildatum_errors, message_response
 from .models import DelayReason, Phase, Report, Workstream
+from .publication import report_heading
 from .reports import live_legend, previous_report, report_rows
 from .rows import build_rows
 from .views import bijlage_context
 
-EXPORT_FORMATS = ("html", "pdf", "csv", "xlsx", "json")
+EXPORT_FORMATS = ("html", "pdf", "docx", "odt", "csv", "xlsx", "json")
 
 
 def _report_or_404(request, slug: str) -> Report:
@@ -91,6 +92,7 @@ def report_export(request, slug: str, fmt: str):
         as_of=report.peildatum,
         filename_stem=f"bijlage-{report.slug}",
         legend=legend_objects(legend),  # the snapshot's phase labels, as on the report's page
+        heading=report_heading(report),  # its full title, letter date and Kamerstuk
     )
 
 

@@ -242,11 +242,23 @@ def group_by_theme(rows: list[dict]) -> list[tuple[str, list[dict]]]:
 
 
 def ambition_spans(rows: list[dict]) -> list[dict]:
-    """Mark rows that continue the ambition of the row above (merged cells of the original)."""
+    """The merged ambition cells of the original, for every visual format (page and documents).
+
+    A row that continues the ambition (and page) of the row above gets ``continues_ambition``
+    and ``ambition_rows`` 0; the first row of such a run gets ``ambition_rows`` = the length of
+    the run (its cells span the run), any other row 1. Data formats keep every row complete.
+    """
     previous = None
+    first = None
     for row in rows:
         key = (row["theme"], row["ambition"], row["strategy_page"])
         row["continues_ambition"] = row["ambition"] is not None and key == previous
+        if row["continues_ambition"]:
+            row["ambition_rows"] = 0
+            first["ambition_rows"] += 1
+        else:
+            row["ambition_rows"] = 1
+            first = row
         previous = key
     return rows
 
