@@ -201,7 +201,8 @@ def render_document(rows: list[dict], *, heading: Heading, legend: list, for_pdf
                 "font_faces": _pdf_font_faces() if for_pdf else "",
                 "lang": "nl",
                 # Margin boxes of the PDF pages; CSS strings inside a <style> element.
-                "footer_text": css_string(f"{heading.title} – {heading.date_line}"),
+                # The title is printed once, at the top; the foot says which letter.
+                "footer_text": css_string(heading.date_line),
                 "page_word": css_string(gettext("Pagina")),
                 "of_word": css_string(gettext("van")),
             }
