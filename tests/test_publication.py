@@ -25,7 +25,9 @@ from tests.factories import ReportFactory
 SEED = "/rapportages/bijlage-oktober-2024/export/bijlage"
 # The screen's filter line, its date line, its badges and its dependency line (the data itself
 # says "vertraagd wegens IV-afhankelijkheid", "on hold geplaatst": that stays).
-SCREEN_TEXT = re.compile(r"Filters|Stand van zaken per|On hold|Vertraagd:|IV-afhankelijk\b|Wacht op")
+SCREEN_TEXT = re.compile(
+    r"Filters|Stand van zaken per|On hold|Vertraagd:|IV-afhankelijk\b|Wacht op"
+)
 PLACEHOLDERS = [f"tekst van voetnoot {n} niet beschikbaar in de bron" for n in (1, 3, 4)]
 FOOTNOTE_TEXTS = [
     "Dit overzicht staat in het klantportaal.",
