@@ -8,11 +8,12 @@ import zipfile
 
 import pytest
 
-from measures.documents_office import describe_bijlage, write_docx, write_odt
-from measures.models import Phase, Workstream
+from measures.documents_office import write_docx, write_odt
+from measures.models import DOCUMENT_TITLE, Phase, Workstream
+from measures.publication import Heading, describe_bijlage
 from measures.rows import build_rows
 
-TITLE = "Bijlage – Overzicht verbetermaatregelen invordering Dienst Toeslagen"
+TITLE = DOCUMENT_TITLE
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def seed_rows(bijlage):
 
 def _document(rows):
     return describe_bijlage(
-        rows, list(Phase.objects.all()), title=TITLE, date_line="24 oktober 2024"
+        rows, list(Phase.objects.all()), Heading(TITLE, "Kamerbrief van 24 oktober 2024")
     )
 
 
