@@ -399,5 +399,6 @@ def test_policy_staff_can_publish_and_managers_can_only_read_reports(client, pub
 
 def test_a_report_download_says_it_is_the_published_version(client, published_seed):
     html = client.get("/rapportages/bijlage-oktober-2024/export/bijlage.html").content.decode()
-    assert "Alle rijen, zoals gepubliceerd op 24/10/2024" in html
-    assert "Bijlage oktober 2024" in html
+    # Headed as sent: the document's full title, the letter's date, no "Concept".
+    assert "Bijlage – Overzicht verbetermaatregelen invordering Dienst Toeslagen" in html
+    assert "Kamerbrief van 24 oktober 2024" in html and "Concept" not in html
