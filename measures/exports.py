@@ -1,48 +1,40 @@
-"""Exports of the bijlage (HTML, PDF, CSV, XLSX, JSON), all from the same row dicts.
+"""Downloads of the bijlage: the documents (HTML, PDF, DOCX, ODT) and the data (CSV, XLSX, JSON).
 
-``export_response()`` is the one entry point. It only reads the row dicts of
-``measures.rows.build_rows`` (contract fields plus display helpers) and the ``Phase`` objects of
-the legend, never ``Workstream``: a report rendered from a frozen snapshot of rows produces the
-same table as the live overview.
+``export_response()`` is the one entry point. It reads only ``Row`` objects (from any source:
+the live state, a peildatum, a report) and the legend of their source; documents go through
+the one presenter (``measures.presenter``) and the one renderer (``measures.documents``).
 """
 
 import codecs
 import csv
 import datetime
-import functools
 import json
 from collections.abc import Iterable, Iterator
 from io import BytesIO
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.http import HttpResponse, StreamingHttpResponse
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .documents import css_string, document_response, render_document, stylesheet
 from .documents_office import write_docx, write_odt
 from .footnotes import footnote_text
-from .models import FORMULA_TRIGGERS, DelayReason, Phase
+from .models import FORMULA_TRIGGERS, DelayReason
+from .presenter import present
 from .publication import Heading, describe_bijlage, in_dutch, live_heading
-from .rows import contract_row
-from .vmnumbers import format_vm_numbers
+from .rows import Row
 
-FORMATS = ("html", "pdf", "docx", "odt", "csv", "xlsx", "json")
+# The publicatieversie (always Dutch, headed like the document sent to parliament), and data.
+DOCUMENT_FORMATS = ("html", "pdf", "docx", "odt")
+DATA_FORMATS = ("csv", "xlsx", "json")
+FORMATS = DOCUMENT_FORMATS + DATA_FORMATS
 
 CONTENT_TYPES = {
-    "html": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
 }
-
-# The publicatieversie: always Dutch, headed like the document sent to parliament.
-DOCUMENT_FORMATS = ("html", "pdf", "docx", "odt")
 
 # Column headings of the spreadsheets, one per contract field, in contract order.
 SPREADSHEET_COLUMNS = (
@@ -64,17 +56,6 @@ SPREADSHEET_COLUMNS = (
 )
 
 
-# A later Content-Security-Policy may exempt downloads that carry their own <style>.
-CSP_EXEMPT_ATTRIBUTE = "csp_allows_inline_styles"
-STANDALONE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-
-
-def allows_inline_styles(view):
-    """Mark a view whose response is a self-contained file with its own <style> element."""
-    setattr(view, CSP_EXEMPT_ATTRIBUTE, True)
-    return view
-
-
 def export_filename(fmt: str, as_of: datetime.date, stem: str = "bijlage-verbetermaatregelen"):
     """The dated file name: ``bijlage-verbetermaatregelen-2026-11-28.pdf``."""
     return f"{stem}-{as_of.isoformat()}.{fmt}"
@@ -82,178 +63,81 @@ def export_filename(fmt: str, as_of: datetime.date, stem: str = "bijlage-verbete
 
 def export_response(
     fmt: str,
-    rows: list[dict],
+    rows: Iterable[Row],
     *,
+    legend: list,
     title: str,
     filters_text: str,
     as_of: datetime.date,
     filename_stem: str = "bijlage-verbetermaatregelen",
-    legend: list | None = None,
     heading: Heading | None = None,
 ) -> HttpResponse:
-    """The rows as a download in the given format (html, pdf, docx, odt, csv, xlsx or json).
+    """The rows as a download in the given format; ``legend`` is that of the rows' source.
 
-    ``legend`` is today's phases unless given (a report passes the legend it was frozen with).
-    ``heading`` heads the documents (html, pdf, docx, odt): a report passes its own
+    ``heading`` heads the documents: a report passes its own
     (``measures.publication.report_heading``); the live state is a dated concept.
     """
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; expected one of {FORMATS}.")
     filename = export_filename(fmt, as_of, filename_stem)
-    legend = list(Phase.objects.all()) if legend is None else legend
-    # Copies (rendering adds display keys), completed when only contract fields were stored.
-    rows = (display_row(row) for row in rows)
-    if fmt != "csv":
-        rows = list(rows)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_chunks(rows, legend), content_type=CONTENT_TYPES["csv"]
+    if fmt in DOCUMENT_FORMATS:
+        content = render_bijlage(
+            list(rows), fmt=fmt, heading=heading or live_heading(as_of), legend=legend
         )
+        return document_response(content, fmt=fmt, filename=filename)
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_chunks(rows, legend), content_type=CONTENT_TYPES[fmt])
     else:
-        builders = {
-            "html": render_html,
-            "pdf": render_pdf,
-            "docx": render_docx,
-            "odt": render_odt,
-            "xlsx": render_xlsx,
-            "json": render_json,
-        }
-        if fmt in DOCUMENT_FORMATS:
-            content = builders[fmt](rows, heading=heading or live_heading(as_of), legend=legend)
-        else:
-            content = builders[fmt](
-                rows, title=title, filters_text=filters_text, as_of=as_of, legend=legend
-            )
+        builder = render_xlsx if fmt == "xlsx" else render_json
+        content = builder(
+            list(rows), title=title, filters_text=filters_text, as_of=as_of, legend=legend
+        )
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     disposition = "inline" if fmt == "json" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    if fmt == "html":
-        setattr(response, CSP_EXEMPT_ATTRIBUTE, True)
-        response["Content-Security-Policy"] = STANDALONE_CSP
     return response
-
-
-def display_row(row: dict) -> dict:
-    """A copy of a row with the display helpers the table needs, derived if they are missing.
-
-    Rows from ``build_rows()`` have them all; rows stored with only the contract fields (say,
-    read back from the JSON export) still render: dates without their Kamerstuk reference and
-    footnotes without their marks, which the contract does not hold.
-    """
-    row = dict(row)
-    if "vm_label" not in row:
-        row["vm_label"] = format_vm_numbers(row.get("vm_numbers") or [])
-    if "letters" not in row:
-        row["letters"] = [
-            {"date": date, "reference": "", "url": ""}
-            for date in row.get("parliament_informed") or []
-        ]
-    row.setdefault("footnote_marks", [])
-    row.setdefault("depends_on", [])
-    return row
 
 
 # -- HTML and PDF ---------------------------------------------------------------------------
 
 
-def css_string(text: str) -> str:
-    """Text made safe for a double-quoted CSS string inside a <style> element."""
-    out = []
-    for char in str(text):
-        if char in '"\\<>&' or ord(char) < 32:
-            out.append(f"\\{ord(char):x} ")
-        else:
-            out.append(char)
-    return "".join(out)
+def render_bijlage(rows: list[Row], *, fmt, heading: Heading, legend) -> bytes:
+    """The bijlage as a document: standalone HTML, PDF, DOCX or ODT, always Dutch.
 
-
-@functools.cache
-def _stylesheet(name: str) -> str:
-    path = finders.find(f"css/{name}")
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
-
-
-def render_document(rows: list[dict], *, heading: Heading, legend: list, for_pdf: bool = False):
-    """The bijlage as one self-contained HTML document (inline CSS, no external links).
-
-    Always Dutch and only the document: its heading, the legend, the table with merged
-    ambition cells and footnote markers in place, the footnotes. Nothing of the screen
-    (filters, badges, today's date).
+    Only the document: its heading, the legend, the table with merged ambition cells and the
+    footnote markers in place, the footnotes. Nothing of the screen (filters, badges, today).
     """
-    from .views import bijlage_context
-
     with in_dutch():
-        context = bijlage_context(rows, legend=legend)
-        letters = {}
-        for row in rows:
-            for letter in row.get("letters", []):
-                if letter.get("reference"):
-                    letters.setdefault((letter["date"], letter["reference"]), letter)
+        bijlage = present(rows, legend, title=heading.title)
+        if fmt == "docx":
+            return write_docx(describe_bijlage(bijlage, heading))
+        if fmt == "odt":
+            return write_odt(describe_bijlage(bijlage, heading))
+        context = bijlage.context()
         context.update(
             {
                 "document": True,
-                "title": heading.title,
                 "heading": heading,
-                "for_pdf": for_pdf,
-                "kamerstukken": [letters[key] for key in sorted(letters)],
-                "inline_css": _stylesheet("bijlage.css") + "\n" + _stylesheet("bijlage-export.css"),
-                "font_faces": _pdf_font_faces() if for_pdf else "",
                 "lang": "nl",
-                # Margin boxes of the PDF pages; CSS strings inside a <style> element.
-                # The title is printed once, at the top; the foot says which letter.
+                "font_faces": _pdf_font_faces() if fmt == "pdf" else "",
+                # Margin boxes of the PDF pages; CSS strings inside a <style> element. The title
+                # is printed once, at the top; the foot says which letter.
                 "footer_text": css_string(heading.date_line),
                 "page_word": css_string(gettext("Pagina")),
                 "of_word": css_string(gettext("van")),
             }
         )
-        return render_to_string("measures/export/bijlage.html", context)
+        return render_document(
+            "measures/export/bijlage.html",
+            context,
+            fmt=fmt,
+            stylesheets=("bijlage.css", "bijlage-export.css"),
+        )
 
 
-@functools.cache
 def _pdf_font_faces() -> str:
     """Fira Sans for the PDF: the site's @font-face rules, pointing at the files themselves."""
-    return _stylesheet("fonts.css").replace("../vendor/", "static/vendor/")
-
-
-def render_html(rows, *, heading, legend) -> bytes:
-    """The standalone, printable HTML file."""
-    return render_document(rows, heading=heading, legend=legend).encode("utf-8")
-
-
-# PDF/A-2b (archival) and tagged (structure tree, table headers, language) for PDF/UA-1.
-PDF_VARIANT = "pdf/a-2b"
-_PDFUA_ID = b' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"'
-
-
-def _identify_pdfua(document, pdf) -> None:
-    """WeasyPrint writes one identification: add PDF/UA-1's beside PDF/A's in the XMP."""
-    metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
-    content = metadata.stream[0]
-    marker = b"pdfaid:part="
-    if marker in content and b"pdfuaid:part" not in content:
-        metadata.stream[0] = content.replace(marker, _PDFUA_ID[1:] + b" " + marker, 1)
-
-
-def render_pdf(rows, *, heading, legend) -> bytes:
-    """The PDF through WeasyPrint: A4 landscape, Fira Sans embedded, PDF/A-2b, tagged."""
-    import weasyprint  # imported lazily: it is heavy and only the PDF needs it
-
-    html = render_document(rows, heading=heading, legend=legend, for_pdf=True)
-    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR))
-    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, finisher=_identify_pdfua)
-
-
-def render_docx(rows, *, heading, legend) -> bytes:
-    """The Word document (editable table), always Dutch."""
-    with in_dutch():
-        return write_docx(describe_bijlage(rows, legend, heading))
-
-
-def render_odt(rows, *, heading, legend) -> bytes:
-    """The OpenDocument text (editable table), always Dutch."""
-    with in_dutch():
-        return write_odt(describe_bijlage(rows, legend, heading))
+    return stylesheet("fonts.css").replace("../vendor/", "static/vendor/")
 
 
 # -- spreadsheets ---------------------------------------------------------------------------
@@ -279,25 +163,25 @@ def spreadsheet_converter(legend: list, *, real_dates: bool):
     fromisoformat = datetime.date.fromisoformat
 
     def convert(row: dict) -> list:
-        target = row["target_date"]
+        target = row.target_date
         if target and real_dates:
             target = fromisoformat(target)
-        page = row["strategy_page"]
+        page = row.strategy_page
         values = (
-            row["position"],
-            row["theme"],
-            row["ambition"] or not_applicable,
+            row.position,
+            row.theme,
+            row.ambition or not_applicable,
             page if page is not None else "",
-            row["measure"],
-            ", ".join(str(n) for n in row["vm_numbers"]),
-            row["explanation"],
-            row["status_text"],
-            phases.get(row["phase"], row["phase"]),
-            yes if row["on_hold"] else no,
-            yes if row["it_dependency"] else no,
-            reasons.get(row["delay_reason"], row["delay_reason"] or ""),
+            row.measure,
+            ", ".join(str(n) for n in row.vm_numbers),
+            row.explanation,
+            row.status_text,
+            phases.get(row.phase, row.phase),
+            yes if row.on_hold else no,
+            yes if row.it_dependency else no,
+            reasons.get(row.delay_reason, row.delay_reason or ""),
             target or "",
-            ", ".join(row["parliament_informed"]),
+            ", ".join(row.parliament_informed),
             _footnotes_cell(row),
         )
         if real_dates:
@@ -307,12 +191,9 @@ def spreadsheet_converter(legend: list, *, real_dates: bool):
     return convert
 
 
-def _footnotes_cell(row: dict) -> str:
+def _footnotes_cell(row: Row) -> str:
     """The row's footnote texts; a missing one (known from its mark) is said, not skipped."""
-    marks = row.get("footnote_marks")
-    if marks:
-        return "; ".join(footnote_text(mark) for mark in marks)
-    return "; ".join(row["footnotes"])
+    return "; ".join(footnote_text(mark) for mark in row.footnote_marks)
 
 
 class _Echo:
@@ -388,7 +269,7 @@ def render_xlsx(rows, *, title, filters_text, as_of, legend) -> bytes:
     count = 0
     for row in rows:
         values = convert(row)
-        informed = row["parliament_informed"]
+        informed = row.parliament_informed
         first = fromisoformat(informed[0]) if informed else ""
         last = fromisoformat(informed[-1]) if informed else ""
         cells = [
@@ -422,7 +303,7 @@ def render_xlsx(rows, *, title, filters_text, as_of, legend) -> bytes:
 
 
 def render_json(rows, *, title, filters_text, as_of, legend) -> bytes:
-    """The open-data form: ``{"rows": [...]}`` with the contract fields (DESIGN.md)."""
+    """The open-data form: ``{"rows": [...]}``, each row's ``to_json()`` (README, Open data)."""
     payload = {
         "title": str(title),
         "as_of": as_of.isoformat(),
@@ -431,6 +312,6 @@ def render_json(rows, *, title, filters_text, as_of, legend) -> bytes:
         "phases": [
             {"code": phase.code, "label": phase.label, "order": phase.order} for phase in legend
         ],
-        "rows": [contract_row(row) for row in rows],
+        "rows": [row.to_json() for row in rows],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")

@@ -1,6 +1,6 @@
 """Footnote markers of the bijlage: where each stands in a cell, and an honest missing text.
 
-A footnote mark (``row["footnote_marks"]``) has a number, a text, a location (the row's
+A footnote mark (``Row.footnote_marks``) has a number, a text, a location (the row's
 explanation or its "TK geïnformeerd" cell) and an anchor: the word or date (dd/mm/jjjj) the
 marker stands right after, as in the original ("vorderingenoverzicht²"). A marker without an
 anchor, or whose anchor is not in the cell, stands at the end of the cell. A mark without text
@@ -26,6 +26,13 @@ _PRIVATE = re.compile("[\ue000-\ue003]")
 _QUOTED = re.compile('(“[^”\n]{1,200}”|‘[^’\n]{1,200}’|"[^"\n]{1,200}")')
 
 
+def _get(item, name, default=None):
+    """A field of a mark or letter: a value object (``measures.rows``) or its JSON dict."""
+    if isinstance(item, dict):
+        return item.get(name, default)
+    return getattr(item, name, default)
+
+
 def placeholder(number) -> str:
     """What a document prints for a footnote whose text is not known."""
     return gettext("tekst van voetnoot %(number)s niet beschikbaar in de bron") % {"number": number}
@@ -33,18 +40,18 @@ def placeholder(number) -> str:
 
 def footnote_text(mark: dict) -> str:
     """The footnote's text, or the placeholder that says it is missing."""
-    text = (mark.get("text") or "").strip()
-    return text or placeholder(mark["number"])
+    text = (_get(mark, "text") or "").strip()
+    return text or placeholder(_get(mark, "number"))
 
 
 def missing_numbers(rows) -> list[int]:
     """Numbers of the footnote marks of these rows that have no text, each once, in order."""
     return sorted(
         {
-            mark["number"]
+            _get(mark, "number")
             for row in rows
-            for mark in row.get("footnote_marks", [])
-            if not (mark.get("text") or "").strip()
+            for mark in _get(row, "footnote_marks", ())
+            if not (_get(mark, "text") or "").strip() and _get(mark, "number") is not None
         }
     )
 
@@ -57,14 +64,20 @@ def segments(text: str, marks, location: str) -> list:
     """
     pieces: list = [text or ""]
     trailing = []
-    for mark in sorted(marks or [], key=lambda m: m["number"]):
-        if mark.get("location", PARLIAMENT) != location:
+    for mark in _numbered(marks):
+        if _get(mark, "location", PARLIAMENT) != location:
             continue
-        anchor = (mark.get("anchor") or "").strip()
-        if not anchor or not _insert_after(pieces, anchor, mark["number"]):
-            trailing.append(mark["number"])
+        anchor = (_get(mark, "anchor") or "").strip()
+        if not anchor or not _insert_after(pieces, anchor, _get(mark, "number")):
+            trailing.append(_get(mark, "number"))
     pieces.extend(trailing)
     return [piece for piece in pieces if piece != ""]
+
+
+def _numbered(marks) -> list:
+    """The marks that have a number (old snapshots may hold texts only), by number."""
+    numbered = [mark for mark in marks or () if _get(mark, "number") is not None]
+    return sorted(numbered, key=lambda mark: _get(mark, "number"))
 
 
 def _insert_after(pieces: list, anchor: str, number: int) -> bool:
@@ -91,7 +104,7 @@ def informed_segments(letters, marks) -> list:
     An empty cell is ``["-"]``; a date that is not a valid ISO date stays its text.
     """
     pieces: list = []
-    dates = [_as_date(letter["date"]) for letter in letters]
+    dates = [_as_date(_get(letter, "date")) for letter in letters]
     for index, date in enumerate(dates):
         if index:
             last = index == len(dates) - 1
@@ -100,19 +113,19 @@ def informed_segments(letters, marks) -> list:
     if not pieces:
         pieces.append("-")
     trailing = []
-    for mark in sorted(marks or [], key=lambda m: m["number"]):
-        if mark.get("location", PARLIAMENT) != PARLIAMENT:
+    for mark in _numbered(marks):
+        if _get(mark, "location", PARLIAMENT) != PARLIAMENT:
             continue
-        anchor = (mark.get("anchor") or "").strip()
+        anchor = (_get(mark, "anchor") or "").strip()
         spot = next(
             (i for i, piece in enumerate(pieces) if anchor and nl_date(piece) == anchor), None
         )
         if spot is None:
-            trailing.append(mark["number"])
+            trailing.append(_get(mark, "number"))
         else:
             while spot + 1 < len(pieces) and isinstance(pieces[spot + 1], int):
                 spot += 1
-            pieces.insert(spot + 1, mark["number"])
+            pieces.insert(spot + 1, _get(mark, "number"))
     return pieces + trailing
 
 

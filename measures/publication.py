@@ -16,7 +16,6 @@ from django.utils.translation import gettext
 from .documents_office import OfficeDocument, OfficeRow
 from .footnotes import EXPLANATION, Separator, footnote_text, informed_segments, nl_date, segments
 from .models import DOCUMENT_TITLE
-from .rows import ambition_spans, collect_footnotes, group_by_theme
 
 
 def in_dutch():
@@ -60,59 +59,51 @@ def report_heading(report) -> Heading:
     return Heading(title, line, letter.reference if letter else "")
 
 
-def cell_pieces_of_row(row: dict, phase_labels: dict, not_applicable: str):
-    """The six cells of a row as pieces, markers in place (``measures.footnotes``)."""
-    marks = row.get("footnote_marks", [])
-    measure = row["measure"] + (f" ({row['vm_label']})" if row.get("vm_label") else "")
-    status = [f"{phase_labels.get(row['phase'], row['phase'])}"]
-    if row.get("status_text"):
-        status.append("\n\n" + row["status_text"])
+def cell_pieces_of_row(row, icon: str, not_applicable: str):
+    """The six cells of a presented row (``measures.presenter.TableRow``) as pieces, the
+    footnote markers in place (``measures.footnotes``)."""
+    marks = row.footnote_marks
+    measure = row.measure + (f" ({row.vm_label})" if row.vm_label else "")
+    status = [f"{icon} {gettext(row.phase_label)}"]
+    if row.status_text:
+        status.append("\n\n" + row.status_text)
     informed = [
         piece
         if isinstance(piece, int)
         else piece.rstrip() + "\n"
         if isinstance(piece, Separator)
         else nl_date(piece)
-        for piece in informed_segments(row.get("letters", []), marks)
+        for piece in informed_segments(row.letters, marks)
     ]
-    page = row.get("strategy_page")
+    page = row.strategy_page
     return (
-        [row["ambition"] or not_applicable],
+        [row.ambition or not_applicable],
         [str(page) if page is not None else "-"],
         [measure],
-        segments(row.get("explanation", ""), marks, EXPLANATION),
+        segments(row.explanation, marks, EXPLANATION),
         status,
         informed,
     )
 
 
-def describe_bijlage(rows: list[dict], legend, heading: Heading) -> OfficeDocument:
-    """The plain description of the bijlage for the DOCX and ODT writers, in the active
-    language (documents: Dutch, see ``in_dutch``)."""
-
-    def value(phase, key):
-        return phase[key] if isinstance(phase, dict) else getattr(phase, key)
-
-    phase_labels = {
-        value(phase, "code"): f"{value(phase, 'icon')} "
-        + gettext(value(phase, "short_label") or value(phase, "label"))
-        for phase in legend
-    }
+def describe_bijlage(bijlage, heading: Heading) -> OfficeDocument:
+    """The plain description of a presented bijlage (``measures.presenter.present``) for the
+    DOCX and ODT writers, in the active language (documents: Dutch, see ``in_dutch``)."""
+    icons = {phase.code: phase.icon for phase in bijlage.legend}
     not_applicable = gettext("N.v.t.")
-    rows = ambition_spans([dict(row) for row in rows])
     groups = []
-    for theme, theme_rows in group_by_theme(rows):
-        out = []
-        for row in theme_rows:
-            cells = cell_pieces_of_row(row, phase_labels, not_applicable)
-            out.append(OfficeRow(cells=cells, ambition_rows=row["ambition_rows"]))
-        groups.append((theme, tuple(out)))
+    for theme, members in bijlage.groups:
+        rows = []
+        for row in members:
+            cells = cell_pieces_of_row(row, icons.get(row.phase, ""), not_applicable)
+            rows.append(OfficeRow(cells=cells, ambition_rows=row.ambition_rowspan))
+        groups.append((theme or "", tuple(rows)))
     return OfficeDocument(
         title=heading.title,
         date_line=heading.date_line,
         kamerstuk=heading.kamerstuk,
         legend_title=gettext("Legenda"),
-        legend=tuple((value(phase, "icon"), gettext(value(phase, "label"))) for phase in legend),
+        legend=tuple((phase.icon, gettext(phase.label)) for phase in bijlage.legend),
         headers=(
             gettext("Ambitie invorderingsstrategie (IS)"),
             gettext("Pag. IS"),
@@ -123,7 +114,11 @@ def describe_bijlage(rows: list[dict], legend, heading: Heading) -> OfficeDocume
         ),
         groups=tuple(groups),
         footnotes_title=gettext("Voetnoten"),
-        footnotes=tuple((mark["number"], footnote_text(mark)) for mark in collect_footnotes(rows)),
+        footnotes=tuple(
+            (mark.number, footnote_text(mark))
+            for mark in bijlage.footnotes
+            if mark.number is not None
+        ),
         page_word=gettext("Pagina"),
         of_word=gettext("van"),
     )

@@ -37,7 +37,10 @@ def test_text_cannot_forge_a_marker():
     assert "footnote-ref" not in html and "&lt;b&gt;" in html
 
 
-def test_the_overview_prints_each_marker_in_place_and_says_which_texts_are_missing(client, bijlage):
+def test_the_overview_prints_each_marker_in_place_and_says_which_texts_are_missing(
+    client, published_seed
+):
+    # Visitors see the latest published report: the seed, sent without texts 1, 3 and 4.
     html = client.get("/", {"per_page": 100}).content.decode()
     assert 'vorderingenoverzicht<sup class="footnote-ref"><a href="#voetnoot-2">2</a></sup>' in html
     for number, date in ((1, "09/02/2024"), (3, "26/04/2024"), (4, "24/10/2024")):

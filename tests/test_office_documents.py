@@ -9,32 +9,33 @@ import zipfile
 import pytest
 
 from measures.documents_office import write_docx, write_odt
-from measures.models import DOCUMENT_TITLE, Phase, Workstream
+from measures.models import DOCUMENT_TITLE
+from measures.presenter import present
 from measures.publication import Heading, describe_bijlage
-from measures.rows import build_rows
+from measures.sources import LiveSource
+from tests.rows import live_rows
 
 TITLE = DOCUMENT_TITLE
 
 
 @pytest.fixture
 def seed_rows(bijlage):
-    return build_rows(Workstream.objects.for_overview())
+    return live_rows()
 
 
 def _document(rows):
-    return describe_bijlage(
-        rows, list(Phase.objects.all()), Heading(TITLE, "Kamerbrief van 24 oktober 2024")
-    )
+    bijlage = present(rows, LiveSource().legend())
+    return describe_bijlage(bijlage, Heading(TITLE, "Kamerbrief van 24 oktober 2024"))
 
 
 def _measure_key(row):
     """The first words of a row's measure: on the first line of its cell, whatever the width."""
     key = ""
-    for word in row["measure"].split():
+    for word in row.measure.split():
         if len(key) + len(word) > 18:
             break
         key = f"{key} {word}".strip()
-    return key or row["measure"].split()[0]
+    return key or row.measure.split()[0]
 
 
 def test_the_docx_is_an_a4_landscape_table_with_a_repeating_header_and_merged_cells(seed_rows):
@@ -112,7 +113,7 @@ def test_libreoffice_opens_the_docx_and_odt_with_every_row_in_order_the_title_an
         position = 0
         for row in seed_rows:  # the measure column, row by row, in the seed's order
             found = text.find(_measure_key(row), position)
-            assert found >= 0, f"{name}: row {row['position']} missing or out of order"
+            assert found >= 0, f"{name}: row {row.position} missing or out of order"
             position = found + 1
         assert "vorderingenoverzicht2" in text  # marker 2 right after its word
         flowing = re.sub(r"\s+", " ", text)

@@ -54,7 +54,7 @@ def add_seed_markers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("measures", "0011_reports_roles"),
+        ("measures", "0013_workstream_table_order"),
     ]
 
     operations = [
