@@ -10,7 +10,7 @@ PORT ?= 8000
 WORKERS ?= 3
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install system-packages node-packages messages translations run serve test test-browser lint format bench load clean
+.PHONY: install system-packages test-system-packages node-packages messages translations run serve test test-browser lint format bench load clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -78,8 +78,19 @@ serve: install
 	DJANGO_PRODUCTION=true $(VENV)/bin/gunicorn toeslagen_vm.wsgi:application \
 	  --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
+## test-system-packages: LibreOffice Writer (headless, no GUI) to open the DOCX and ODT exports
+## as a real client, and poppler's pdftotext; for the tests only, installed only when missing
+test-system-packages:
+	@missing=""; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages for the tests:$$missing"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; \
+	fi
+
 ## test: the whole suite, browser and accessibility tests included
-test: install
+test: install test-system-packages
 	$(PY) -m pytest
 
 ## bench: medians of the overview and export timings (throwaway SQLite unless DATABASE_URL)

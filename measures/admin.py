@@ -21,6 +21,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import services
 from .asof import PeildatumError
+from .footnotes import footnote_text
 from .forms import (
     ChangeReasonForm,
     InformParliamentForm,
@@ -46,7 +47,7 @@ from .models import (
     VMNumber,
     Workstream,
 )
-from .reports import publish_report
+from .reports import PublishRefused, publish_report
 from .resources import WorkstreamResource
 from .templatetags.bijlage import nl_date, phase_icon
 
@@ -594,8 +595,14 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
 
 @admin.register(Footnote)
 class FootnoteAdmin(HistoryAdmin):
-    list_display = ["number", "text", "workstream", "location"]
+    list_display = ["number", "text_or_missing", "anchor", "workstream", "location"]
     list_select_related = ["workstream__ambition", "workstream__measure"]
+
+    @admin.display(description=_("tekst"), ordering="text")
+    def text_or_missing(self, obj):
+        """An empty text is shown as missing, so staff see which ones still need one."""
+        return obj.text or footnote_text({"number": obj.number, "text": obj.text})
+
     search_fields = ["text"]
     autocomplete_fields = ["workstream"]
 
@@ -631,7 +638,16 @@ class ReportAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["letter"]
     actions = ["publish"]
-    fields = ["title", "slug", "peildatum", "letter", "state", "published_at", "row_count"]
+    fields = [
+        "title",
+        "document_title",
+        "slug",
+        "peildatum",
+        "letter",
+        "state",
+        "published_at",
+        "row_count",
+    ]
     readonly_fields = ["state", "published_at", "row_count"]
 
     @admin.display(description=_("rijen"))
@@ -685,7 +701,7 @@ class ReportAdmin(admin.ModelAdmin):
                 continue
             try:
                 publish_report(report)
-            except PeildatumError as error:
+            except (PeildatumError, PublishRefused) as error:
                 self.message_user(request, f"{report.title}: {error.message}", messages.ERROR)
                 continue
             done += 1

@@ -163,7 +163,7 @@ def rows_as_of(date: datetime.date) -> list[Row]:
 
     footnotes_by_row: dict[int, list[dict]] = {}
     for note in _state_at(
-        Footnote, cutoff, ("number", "text", "workstream_id", "location")
+        Footnote, cutoff, ("number", "text", "workstream_id", "location", "anchor")
     ).values():
         if note["workstream_id"] is not None:
             footnotes_by_row.setdefault(note["workstream_id"], []).append(note)

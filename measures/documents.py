@@ -13,7 +13,17 @@ from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+
+# PDF/A-2b (archival) and tagged (structure tree, table headers, language) for PDF/UA-1.
+PDF_VARIANT = "pdf/a-2b"
+_PDFUA_ID = b'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1" '
+
 
 # A standalone file may use its own <style> and data: images, and load or run nothing else.
 STANDALONE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -38,12 +48,21 @@ def css_string(text: str) -> str:
     return "".join(out)
 
 
+def _identify_pdfua(document, pdf) -> None:
+    """WeasyPrint writes one identification: add PDF/UA-1's beside PDF/A's in the XMP."""
+    metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+    content = metadata.stream[0]
+    marker = b"pdfaid:part="
+    if marker in content and b"pdfuaid:part" not in content:
+        metadata.stream[0] = content.replace(marker, _PDFUA_ID + marker, 1)
+
+
 def render_pdf(html: str) -> bytes:
-    """HTML as a tagged PDF (PDF/UA-1) through WeasyPrint."""
+    """HTML as a PDF/A-2b, tagged and identified as PDF/UA-1, through WeasyPrint."""
     import weasyprint  # imported lazily: it is heavy and only PDFs need it
 
     document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR))
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, finisher=_identify_pdfua)
 
 
 def render_document(template: str, context: dict, *, fmt: str, stylesheets=()) -> bytes:

@@ -1,4 +1,4 @@
-"""Downloads of the bijlage: the documents (HTML, PDF) and the data (CSV, XLSX, JSON).
+"""Downloads of the bijlage: the documents (HTML, PDF, DOCX, ODT) and the data (CSV, XLSX, JSON).
 
 ``export_response()`` is the one entry point. It reads only ``Row`` objects (from any source:
 the live state, a peildatum, a report) and the legend of their source; documents go through
@@ -12,18 +12,21 @@ import json
 from collections.abc import Iterable, Iterator
 from io import BytesIO
 
-from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .documents import css_string, document_response, render_document
-from .models import DelayReason
+from .documents import css_string, document_response, render_document, stylesheet
+from .documents_office import write_docx, write_odt
+from .footnotes import footnote_text
+from .models import FORMULA_TRIGGERS, DelayReason
 from .presenter import present
+from .publication import Heading, describe_bijlage, in_dutch, live_heading
 from .rows import Row
 
-DOCUMENT_FORMATS = ("html", "pdf")
+# The publicatieversie (always Dutch, headed like the document sent to parliament), and data.
+DOCUMENT_FORMATS = ("html", "pdf", "docx", "odt")
 DATA_FORMATS = ("csv", "xlsx", "json")
 FORMATS = DOCUMENT_FORMATS + DATA_FORMATS
 
@@ -52,9 +55,6 @@ SPREADSHEET_COLUMNS = (
     ("footnotes", _("Voetnoten")),
 )
 
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def export_filename(fmt: str, as_of: datetime.date, stem: str = "bijlage-verbetermaatregelen"):
     """The dated file name: ``bijlage-verbetermaatregelen-2026-11-28.pdf``."""
@@ -70,14 +70,19 @@ def export_response(
     filters_text: str,
     as_of: datetime.date,
     filename_stem: str = "bijlage-verbetermaatregelen",
+    heading: Heading | None = None,
 ) -> HttpResponse:
-    """The rows as a download in the given format; ``legend`` is that of the rows' source."""
+    """The rows as a download in the given format; ``legend`` is that of the rows' source.
+
+    ``heading`` heads the documents: a report passes its own
+    (``measures.publication.report_heading``); the live state is a dated concept.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; expected one of {FORMATS}.")
     filename = export_filename(fmt, as_of, filename_stem)
     if fmt in DOCUMENT_FORMATS:
         content = render_bijlage(
-            list(rows), fmt=fmt, title=title, filters_text=filters_text, as_of=as_of, legend=legend
+            list(rows), fmt=fmt, heading=heading or live_heading(as_of), legend=legend
         )
         return document_response(content, fmt=fmt, filename=filename)
     if fmt == "csv":
@@ -96,31 +101,43 @@ def export_response(
 # -- HTML and PDF ---------------------------------------------------------------------------
 
 
-def render_bijlage(rows: list[Row], *, fmt, title, filters_text, as_of, legend) -> bytes:
-    """The bijlage as one self-contained HTML document, or as its PDF."""
-    context = present(rows, legend, title=title).context()
-    context.update(
-        {
-            "filters_text": filters_text,
-            "as_of": as_of,
-            "row_count": len(rows),
-            "lang": (get_language() or settings.LANGUAGE_CODE).split("-")[0],
-            # Margin boxes of the PDF pages; CSS strings inside a <style> element.
-            # (gettext outside the f-string: xgettext does not look inside f-strings)
-            "footer_text": css_string(
-                gettext("%(title)s – stand %(date)s")
-                % {"title": title, "date": as_of.strftime("%d-%m-%Y")}
-            ),
-            "page_word": css_string(gettext("Pagina")),
-            "of_word": css_string(gettext("van")),
-        }
-    )
-    return render_document(
-        "measures/export/bijlage.html",
-        context,
-        fmt=fmt,
-        stylesheets=("bijlage.css", "bijlage-export.css"),
-    )
+def render_bijlage(rows: list[Row], *, fmt, heading: Heading, legend) -> bytes:
+    """The bijlage as a document: standalone HTML, PDF, DOCX or ODT, always Dutch.
+
+    Only the document: its heading, the legend, the table with merged ambition cells and the
+    footnote markers in place, the footnotes. Nothing of the screen (filters, badges, today).
+    """
+    with in_dutch():
+        bijlage = present(rows, legend, title=heading.title)
+        if fmt == "docx":
+            return write_docx(describe_bijlage(bijlage, heading))
+        if fmt == "odt":
+            return write_odt(describe_bijlage(bijlage, heading))
+        context = bijlage.context()
+        context.update(
+            {
+                "document": True,
+                "heading": heading,
+                "lang": "nl",
+                "font_faces": _pdf_font_faces() if fmt == "pdf" else "",
+                # Margin boxes of the PDF pages; CSS strings inside a <style> element. The title
+                # is printed once, at the top; the foot says which letter.
+                "footer_text": css_string(heading.date_line),
+                "page_word": css_string(gettext("Pagina")),
+                "of_word": css_string(gettext("van")),
+            }
+        )
+        return render_document(
+            "measures/export/bijlage.html",
+            context,
+            fmt=fmt,
+            stylesheets=("bijlage.css", "bijlage-export.css"),
+        )
+
+
+def _pdf_font_faces() -> str:
+    """Fira Sans for the PDF: the site's @font-face rules, pointing at the files themselves."""
+    return stylesheet("fonts.css").replace("../vendor/", "static/vendor/")
 
 
 # -- spreadsheets ---------------------------------------------------------------------------
@@ -136,14 +153,16 @@ def safe_cell(value):
 def spreadsheet_converter(legend: list, *, real_dates: bool):
     """A function turning one row into readable cells, one per contract field.
 
-    Labels are looked up once here, not for each of perhaps 10,000 rows.
+    Labels are looked up once here, not for each of perhaps 10,000 rows. With ``real_dates``
+    (the XLSX) text is left as it is (the workbook types it as text) and dates are dates;
+    without (the CSV, which has no types) text that looks like a formula gets a leading '.
     """
     phases = {phase.code: str(phase.short_label or phase.label) for phase in legend}
     reasons = {code: str(label) for code, label in DelayReason.choices}
     yes, no, not_applicable = str(_("ja")), str(_("nee")), str(_("N.v.t."))
     fromisoformat = datetime.date.fromisoformat
 
-    def convert(row: Row) -> list:
+    def convert(row: dict) -> list:
         target = row.target_date
         if target and real_dates:
             target = fromisoformat(target)
@@ -163,11 +182,18 @@ def spreadsheet_converter(legend: list, *, real_dates: bool):
             reasons.get(row.delay_reason, row.delay_reason or ""),
             target or "",
             ", ".join(row.parliament_informed),
-            "; ".join(row.footnotes),
+            _footnotes_cell(row),
         )
+        if real_dates:
+            return list(values)
         return [safe_cell(value) for value in values]
 
     return convert
+
+
+def _footnotes_cell(row: Row) -> str:
+    """The row's footnote texts; a missing one (known from its mark) is said, not skipped."""
+    return "; ".join(footnote_text(mark) for mark in row.footnote_marks)
 
 
 class _Echo:
@@ -177,7 +203,7 @@ class _Echo:
         return value
 
 
-def csv_chunks(rows: Iterable[Row], legend: list) -> Iterator[bytes]:
+def csv_chunks(rows: Iterable[dict], legend: list) -> Iterator[bytes]:
     """The CSV, row by row: UTF-8 with BOM (Excel shows the accents), ';' between fields."""
     writer = csv.writer(_Echo(), delimiter=";")
     convert = spreadsheet_converter(legend, real_dates=False)
@@ -194,44 +220,77 @@ def csv_chunks(rows: Iterable[Row], legend: list) -> Iterator[bytes]:
         yield "".join(batch).encode("utf-8")
 
 
+# Column widths of the XLSX (characters), one per spreadsheet column, then the two TK dates.
+XLSX_WIDTHS = (6, 24, 30, 8, 30, 12, 60, 60, 24, 9, 9, 20, 12, 24, 30, 14, 14)
+# Columns of long text: wrapped, top-aligned.
+XLSX_WRAPPED = {"theme", "ambition", "measure", "explanation", "status_text", "footnotes"}
+
+
 def render_xlsx(rows, *, title, filters_text, as_of, legend) -> bytes:
-    """The workbook: the rows on the first sheet, title, date and filters on the second."""
+    """The workbook: the rows on the first sheet, title, date and filters on the second.
+
+    Every cell of every sheet is a typed value: text is text (also "=HYPERLINK(…)": never a
+    formula, and no visible leading '), dates are dates. The rows sheet has a frozen,
+    filterable header row, column widths and wrapped long text, and besides the contract
+    columns the first and last "TK geïnformeerd" date as real dates (to sort and filter on).
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(_("Bijlage")))
     sheet.freeze_panes = "A2"
-    widths = (6, 24, 30, 8, 30, 12, 60, 60, 24, 9, 9, 20, 12, 24, 30)
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    for index, width in enumerate(XLSX_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
-    header = []
-    for _field, label in SPREADSHEET_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=str(label))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    date_column = [field for field, _label in SPREADSHEET_COLUMNS].index("target_date")
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+
+    def cell(target, value, *, alignment=top, font=None):
+        made = WriteOnlyCell(target, value=value)
+        if isinstance(value, str):
+            made.data_type = "s"  # text, even when it starts with "=": never a formula
+        elif isinstance(value, datetime.date):
+            made.number_format = "DD-MM-YYYY"
+        made.alignment = alignment
+        if font is not None:
+            made.font = font
+        return made
+
+    labels = [str(label) for _field, label in SPREADSHEET_COLUMNS]
+    labels += [str(_("TK eerst geïnformeerd")), str(_("TK laatst geïnformeerd"))]
+    sheet.append([cell(sheet, label, alignment=wrapped, font=bold) for label in labels])
+    fields = [field for field, _label in SPREADSHEET_COLUMNS]
+    alignments = [wrapped if field in XLSX_WRAPPED else top for field in fields]
     convert = spreadsheet_converter(legend, real_dates=True)
+    fromisoformat = datetime.date.fromisoformat
+    count = 0
     for row in rows:
         values = convert(row)
-        target = values[date_column]
-        if target:
-            # Only the date needs a cell object (for its format); plain values are much faster.
-            cell = WriteOnlyCell(sheet, value=target)
-            cell.number_format = "DD-MM-YYYY"
-            values[date_column] = cell
-        sheet.append(values)
+        informed = row.parliament_informed
+        first = fromisoformat(informed[0]) if informed else ""
+        last = fromisoformat(informed[-1]) if informed else ""
+        cells = [
+            cell(sheet, value, alignment=alignment)
+            for value, alignment in zip(values, alignments, strict=True)
+        ]
+        cells += [cell(sheet, first), cell(sheet, last)]
+        sheet.append(cells)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(labels))}{count + 1}"
 
     about = workbook.create_sheet(str(_("Over dit bestand")))
-    about.append([str(_("Titel")), str(title)])
-    peildatum = WriteOnlyCell(about, value=as_of)
-    peildatum.number_format = "DD-MM-YYYY"
-    about.append([str(_("Peildatum")), peildatum])
-    about.append([str(_("Filters")), safe_cell(str(filters_text))])
-    about.append([str(_("Aantal rijen")), len(rows)])
+    about.column_dimensions["A"].width = 16
+    about.column_dimensions["B"].width = 80
+    for label, value in (
+        (_("Titel"), str(title)),
+        (_("Peildatum"), as_of),
+        (_("Filters"), str(filters_text)),
+        (_("Aantal rijen"), count),
+    ):
+        about.append([cell(about, str(label), font=bold), cell(about, value)])
     workbook.properties.title = str(title)
     workbook.properties.language = "nl"
 

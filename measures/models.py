@@ -414,7 +414,14 @@ class Footnote(models.Model):
         PARLIAMENT = "parliament_informed", _("TK geïnformeerd")
 
     number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
-    text = models.TextField(_("tekst"))
+    text = models.TextField(
+        _("tekst"),
+        blank=True,
+        help_text=_(
+            "Leeg zolang de tekst niet bekend is: documenten tonen dan 'tekst van voetnoot N "
+            "niet beschikbaar in de bron' en een rapportage kan niet worden gepubliceerd."
+        ),
+    )
     workstream = models.ForeignKey(
         Workstream,
         verbose_name=_("rij"),
@@ -425,6 +432,15 @@ class Footnote(models.Model):
     )
     location = models.CharField(
         _("plaats"), max_length=32, choices=Location.choices, default=Location.PARLIAMENT
+    )
+    anchor = models.CharField(
+        _("staat achter"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Het woord of de datum (dd/mm/jjjj) waar het voetnootteken direct achter staat, "
+            "bijvoorbeeld 'vorderingenoverzicht'. Leeg: aan het eind van de cel."
+        ),
     )
     history = HistoricalRecords()
 
@@ -510,6 +526,22 @@ class ReportQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV/XLSX injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# The heading of every document of the bijlage, as the seed (the original of 2024) has it.
+DOCUMENT_TITLE = "Bijlage – Overzicht verbetermaatregelen invordering Dienst Toeslagen"
+
+
+def validate_no_formula(value: str) -> None:
+    """A title ends up in spreadsheets: it may not start like a formula (=HYPERLINK(…))."""
+    if value and value.startswith(FORMULA_TRIGGERS):
+        raise ValidationError(
+            _("Een titel mag niet beginnen met =, +, -, @, een tab of een regeleinde."),
+            code="formula",
+        )
+
+
 class Report(models.Model):
     """A rapportage: the bijlage as sent to parliament, frozen as row dicts when published.
 
@@ -520,7 +552,14 @@ class Report(models.Model):
     Publishing goes through ``measures.reports.publish_report``.
     """
 
-    title = models.CharField(_("titel"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200, validators=[validate_no_formula])
+    document_title = models.CharField(
+        _("titel van het document"),
+        max_length=300,
+        default=DOCUMENT_TITLE,
+        validators=[validate_no_formula],
+        help_text=_("De kop van de bijlage in PDF, HTML, Word en ODF."),
+    )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     peildatum = models.DateField(
         _("peildatum"), help_text=_("De datum waarop de bijlage de stand weergeeft.")

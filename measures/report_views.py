@@ -18,6 +18,7 @@ from .exports import export_response
 from .messages import answers_source_errors, message_response
 from .models import DelayReason, Report
 from .presenter import present
+from .publication import report_heading
 from .reports import previous_report
 from .rows import Row
 from .sources import (
@@ -94,6 +95,7 @@ def report_export(request, slug: str, fmt: str):
         filters_text=str(_report_filters_text(report)),
         as_of=report.peildatum,
         filename_stem=f"bijlage-{report.slug}",
+        heading=report_heading(report),  # its full title, letter date and Kamerstuk
     )
 
 

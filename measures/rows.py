@@ -53,11 +53,13 @@ class Letter:
 
 @dataclass(frozen=True, slots=True)
 class FootnoteMark:
-    """A footnote marker on a row: its number, text and the column it stands in."""
+    """A footnote marker on a row: its number, text (may be "": not in the source), the column
+    it stands in and its anchor, the word or date it stands right after (``measures.footnotes``)."""
 
     number: int | None
     text: str
     location: str = "parliament_informed"
+    anchor: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +208,7 @@ def make_row(
                 number=item.get("number"),
                 text=item.get("text") or "",
                 location=item.get("location") or "parliament_informed",
+                anchor=item.get("anchor") or "",
             )
             for item in footnote_marks
         ),

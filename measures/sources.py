@@ -247,10 +247,12 @@ class LiveSource(Source):
             ).values_list("workstream_id", "letter_id"):
                 links[row_id].append(letters[letter_id])
             notes = defaultdict(list)
-            for row_id, number, text, location in Footnote.objects.filter(
+            for row_id, number, text, location, anchor in Footnote.objects.filter(
                 workstream_id__in=row_ids
-            ).values_list("workstream_id", "number", "text", "location"):
-                notes[row_id].append({"number": number, "text": text, "location": location})
+            ).values_list("workstream_id", "number", "text", "location", "anchor"):
+                notes[row_id].append(
+                    {"number": number, "text": text, "location": location, "anchor": anchor}
+                )
             for (
                 pk,
                 theme,

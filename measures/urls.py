@@ -11,7 +11,7 @@ urlpatterns = [
     path("maatregelen/<slug:slug>/", views.MeasureDetailView.as_view(), name="measure-detail"),
     *[
         path(f"export/bijlage.{fmt}", views.export_view, {"fmt": fmt}, name=f"export-{fmt}")
-        for fmt in ("html", "pdf", "csv", "xlsx", "json")
+        for fmt in ("html", "pdf", "docx", "odt", "csv", "xlsx", "json")
     ],
     # Reporting over time (measures/report_views.py).
     path("rapportages/", report_views.ReportListView.as_view(), name="report-list"),

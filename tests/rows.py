@@ -13,3 +13,18 @@ def report_rows(report):
     from measures.sources import ReportSource
 
     return list(ReportSource(report).rows())
+
+
+def without_footnote_texts(rows):
+    """Rows without their footnote texts: the seed report went out without texts 1, 3 and 4,
+    which staff filled in afterwards (``published_seed``)."""
+    import dataclasses
+
+    return [
+        dataclasses.replace(
+            row,
+            footnotes=(),
+            footnote_marks=tuple(dataclasses.replace(m, text="") for m in row.footnote_marks),
+        )
+        for row in rows
+    ]

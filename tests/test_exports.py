@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from measures.documents import STANDALONE_CSP
 from measures.exports import export_response, safe_cell
+from measures.models import DOCUMENT_TITLE
 from measures.rows import CONTRACT_FIELDS, Row
 from measures.sources import LiveSource
 from tests.factories import WorkstreamFactory
@@ -128,11 +129,19 @@ def test_the_csv_is_streamed_with_a_bom_so_excel_shows_the_accents(client, bijla
 
 
 def test_the_xlsx_has_every_contract_field_and_real_dates(client, bijlage):
-    rows = _xlsx_rows(client.get("/export/bijlage.xlsx").content)
-    assert len(rows) == 38 and len(rows[0]) == len(CONTRACT_FIELDS)
+    content = client.get("/export/bijlage.xlsx").content
+    rows = _xlsx_rows(content)
+    # Every contract field, then the first and last TK date as real dates.
+    assert len(rows) == 38 and len(rows[0]) == len(CONTRACT_FIELDS) + 2
+    assert rows[0][-2:] == ("TK eerst geïnformeerd", "TK laatst geïnformeerd")
     row_17 = next(r for r in rows[1:] if r[5] == "17")
     assert row_17[12] == datetime.datetime(2026, 1, 1)
     assert row_17[13] == "2024-02-09, 2024-10-24"
+    assert row_17[15:] == (datetime.datetime(2024, 2, 9), datetime.datetime(2024, 10, 24))
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:Q38"
+    assert sheet["G2"].alignment.wrap_text and sheet["H2"].alignment.wrap_text
+    assert sheet.column_dimensions["G"].width == 60
     assert rows[1][3] == 13  # the strategy page is a number
     about = load_workbook(io.BytesIO(client.get("/export/bijlage.xlsx?vm=25").content)).worksheets[
         1
@@ -149,14 +158,15 @@ def test_cells_that_would_be_formulas_stay_text_in_csv_and_xlsx(client, db, text
     assert safe_cell(text) == "'" + text
     csv_rows = _csv_rows(_content(client.get("/export/bijlage.csv")))
     assert csv_rows[1][6] == "'" + text
-    xlsx_rows = _xlsx_rows(client.get("/export/bijlage.xlsx").content)
-    assert xlsx_rows[1][6] == "'" + text
+    # The XLSX has types: the cell is text, shown as typed, without a visible apostrophe.
+    sheet = load_workbook(io.BytesIO(client.get("/export/bijlage.xlsx").content)).worksheets[0]
+    assert sheet["G2"].value == text and sheet["G2"].data_type == "s"
 
 
 def test_the_pdf_is_a4_landscape_tagged_dutch_and_numbers_its_pages(client, bijlage):
     content = client.get("/export/bijlage.pdf").content
     reader = PdfReader(io.BytesIO(content))
-    assert reader.metadata.title == "Overzicht verbetermaatregelen invordering Dienst Toeslagen"
+    assert reader.metadata.title == DOCUMENT_TITLE
     assert reader.trailer["/Root"]["/Lang"] == "nl"
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
@@ -164,8 +174,8 @@ def test_the_pdf_is_a4_landscape_tagged_dutch_and_numbers_its_pages(client, bijl
     pages = len(reader.pages)
     assert pages > 3
     first = reader.pages[0].extract_text()
-    assert "Stand van zaken per 28/11/2026" in first
-    assert "Filters: Alle rijen" in first
+    assert "Concept, stand van 28 november 2026" in first  # the live state: a dated concept
+    assert "Stand van zaken per" not in first and "Filters" not in first
     assert "Legenda" in first and "Verbetermaatregel is geïmplementeerd" in first
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text()
@@ -177,9 +187,10 @@ def test_the_pdf_is_a4_landscape_tagged_dutch_and_numbers_its_pages(client, bijl
     assert "Voetnoten" in text
 
 
-def test_the_pdf_says_which_filters_apply(client, bijlage):
+def test_a_filtered_pdf_holds_the_filtered_rows_and_no_line_of_the_screen(client, bijlage):
     text = _pdf_text(client.get("/export/bijlage.pdf?theme=verrekening&hold=no").content)
-    assert "Filters: Thema: Verrekening; On hold: Nee" in text
+    assert "Verrekening" in text and "Persoonsgerichte benadering" not in text
+    assert "Filters" not in text and "On hold" not in text
 
 
 def test_the_html_export_is_one_self_contained_printable_file(client, bijlage):
@@ -207,7 +218,7 @@ def test_the_json_export_honours_the_filters(client, bijlage):
 def test_export_response_renders_snapshot_rows_without_reading_workstreams(bijlage):
     stored = json.loads(json.dumps([row.to_json() for row in live_rows()]))  # "frozen"
     legend = LiveSource().legend()
-    for fmt in ("html", "pdf", "csv", "xlsx", "json"):
+    for fmt in ("html", "pdf", "docx", "odt", "csv", "xlsx", "json"):
         with CaptureQueriesContext(connection) as ctx:
             response = export_response(
                 fmt,

@@ -325,11 +325,15 @@ def test_odd_bytes_in_the_url_never_cause_a_server_error(client, bijlage, query)
     assert client.get(f"/export/bijlage.csv?{query}").status_code in (200, 400)
 
 
-def test_the_pdf_and_the_page_name_phases_by_their_short_label(client, bijlage):
-    html = client.get("/export/bijlage.html?phase=policy").content.decode()
-    assert "Filters: Fase: Beleid in uitwerking" in html
+def test_the_page_names_phases_by_their_short_label_and_the_document_holds_only_them(
+    client, bijlage
+):
     page = client.get("/?phase=policy").content.decode()
     assert "Filters: Fase: Beleid in uitwerking" in page
+    # The document (publicatieversie) has no filter line: just the rows of the filter.
+    html = client.get("/export/bijlage.html?phase=policy").content.decode()
+    assert "Filters" not in html
+    assert html.count('class="bijlage__row phase--policy') == html.count('class="bijlage__row')
 
 
 def test_the_description_names_the_sort_order_too(bijlage):

@@ -130,17 +130,19 @@ def test_an_unknown_language_falls_back_to_dutch(client, bijlage):
 
 
 @pytest.mark.django_db
-def test_the_pdf_follows_the_chosen_language_down_to_its_page_footer(client, bijlage):
+def test_the_pdf_is_dutch_whatever_the_language_of_the_site(client, bijlage):
+    """The bijlage goes to the Dutch parliament: headers, footer and metadata stay Dutch."""
     import io
 
     from pypdf import PdfReader
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get("/export/bijlage.pdf?theme=verrekening")
-    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
-    assert "Status of the work" in text
-    assert "– as of " in text and "Page 1 of 1" in text
-    assert "Stand van zaken uitwerking" not in text
+    reader = PdfReader(io.BytesIO(response.content))
+    text = reader.pages[0].extract_text()
+    assert "Stand van zaken uitwerking" in text and "Pagina 1 van 1" in text
+    assert "Status of the work" not in text and "Page 1" not in text
+    assert reader.trailer["/Root"]["/Lang"] == "nl"
 
 
 @pytest.mark.django_db

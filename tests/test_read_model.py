@@ -23,7 +23,7 @@ from tests.factories import (
     ParliamentaryLetterFactory,
     WorkstreamFactory,
 )
-from tests.rows import live_rows, report_rows
+from tests.rows import live_rows, report_rows, without_footnote_texts
 from tests.scenario import AMS
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +170,7 @@ def test_a_row_survives_its_open_data_form_unchanged(varied):
 
 def test_a_published_report_is_read_back_as_the_rows_it_froze(published_seed):
     frozen = report_rows(published_seed)
-    assert frozen == live_rows()
+    assert without_footnote_texts(frozen) == without_footnote_texts(live_rows())
     assert len(frozen) == published_seed.row_count == 37
     _informed_twice()  # a later edit
     assert report_rows(published_seed) == frozen

@@ -121,8 +121,15 @@ def test_vm_30_waits_for_vm_43(bijlage):
     assert dependency.depends_on.numbers == [43]
 
 
-def test_only_footnotes_with_text_in_the_extraction_and_every_informed_date_are_loaded(bijlage):
-    assert list(Footnote.objects.values_list("number", flat=True)) == [2, 5]
+def test_every_footnote_marker_is_loaded_those_without_source_text_without_text(bijlage):
+    notes = Footnote.objects.order_by("number")
+    assert [(n.number, n.workstream_id, n.anchor, bool(n.text)) for n in notes] == [
+        (1, 1, "09/02/2024", False),
+        (2, 4, "vorderingenoverzicht", True),
+        (3, 8, "26/04/2024", False),
+        (4, 14, "24/10/2024", False),
+        (5, 36, "06/07/2023", True),
+    ]
     assert LetterLink.objects.count() == 24
 
 

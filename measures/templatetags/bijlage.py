@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_noop
 
+from measures import footnotes
+
 register = template.Library()
 
 # The short phase labels live in the database (migration 0002); listed here so makemessages
@@ -54,3 +56,21 @@ def nl_date(value):
         except ValueError:
             return value
     return value.strftime("%d/%m/%Y")
+
+
+@register.simple_tag
+def footnoted(text, marks, location="explanation"):
+    """A cell's text as paragraphs, with its footnote markers where they stand."""
+    return footnotes.marked_html(text, marks, location)
+
+
+@register.simple_tag
+def informed_cell(letters, marks):
+    """The "TK geïnformeerd" cell: a date a line, each marker right after its date."""
+    return footnotes.informed_html(letters, marks)
+
+
+@register.filter
+def footnote_text(mark):
+    """A footnote's text, or "tekst van voetnoot N niet beschikbaar in de bron"."""
+    return footnotes.footnote_text(mark)
