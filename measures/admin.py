@@ -19,7 +19,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from . import services
+from . import owners, services
 from .asof import PeildatumError
 from .forms import (
     ChangeReasonForm,
@@ -355,10 +355,11 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
         "phase_display",
         "markers",
         "last_informed",
+        "owner",
     ]
     list_display_links = ["row_display"]
-    list_filter = ["theme", "phase", "on_hold", "delay_reason", "it_dependency"]
-    list_select_related = ["theme", "ambition", "measure", "phase", "it_dependency"]
+    list_filter = ["theme", "phase", "owner", "on_hold", "delay_reason", "it_dependency"]
+    list_select_related = ["theme", "ambition", "measure", "phase", "it_dependency", "owner"]
     list_per_page = 50
     search_fields = [
         "ambition__name",
@@ -378,6 +379,7 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
             _("Planning en afhankelijkheden"),
             {"fields": ["it_dependency", "target_date", "notes"]},
         ),
+        (_("Eigenaar"), {"fields": ["owner", "contacts"]}),
         (
             _("Tweede Kamer"),
             {
@@ -390,6 +392,33 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
         (_("Reden van wijziging"), {"fields": ["change_reason", "expected_version"]}),
     ]
     readonly_fields = ["letters_display"]
+    filter_horizontal = ["contacts"]
+
+    # --- owners: a team member changes the team's own rows; coordinators change all --------
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or owners.can_change_row(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not owners.is_coordinator(request.user):
+            fields += ["owner", "contacts"]  # only the coordinator hands rows to a team
+        return fields
+
+    def has_import_permission(self, request):
+        # An import may touch any row, so only those who may change every row import.
+        return (
+            self.has_add_permission(request)
+            and self.has_change_permission(request)
+            and owners.is_coordinator(request.user)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = owners.teams()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("TK geïnformeerd"))
     def letters_display(self, obj):
@@ -450,9 +479,6 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(reverse("admin:measures_workstream_changelist"))
-
-    def has_import_permission(self, request):
-        return self.has_add_permission(request) and self.has_change_permission(request)
 
     @admin.display(description=_("rij"), ordering="ambition__name")
     def row_display(self, obj):
@@ -528,12 +554,16 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
         form = InformParliamentForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             letter = form.get_letter()
-            added = services.register_parliament_informed(
-                list(queryset),
-                letter,
-                reason=form.cleaned_data["change_reason"],
-                user=request.user,
-            )
+            try:
+                added = services.register_parliament_informed(
+                    list(queryset),
+                    letter,
+                    reason=form.cleaned_data["change_reason"],
+                    user=request.user,
+                )
+            except PermissionDenied as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return None
             self.message_user(
                 request,
                 ngettext(
@@ -570,6 +600,9 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
             except ValidationError as exc:
                 for message in exc.messages:
                     self.message_user(request, message, messages.ERROR)
+                return None
+            except PermissionDenied as exc:
+                self.message_user(request, str(exc), messages.ERROR)
                 return None
             self.message_user(
                 request,
