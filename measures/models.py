@@ -15,7 +15,6 @@ from simple_history.models import HistoricalRecords
 
 from .vmnumbers import format_vm_numbers
 
-
 # The role groups (data migrations 0003, 0011, 0041); every other group is a team that can own rows.
 ROLE_GROUPS = ("Beleidsmedewerker", "Manager", "Functioneel beheerder", "Eigenaar")
 
@@ -595,9 +594,7 @@ class Report(models.Model):
     # The letter as it was when the report was published: editing the letter later must not
     # change what the report says it was sent with.
     letter_date = models.DateField(_("datum Kamerbrief"), null=True, blank=True, editable=False)
-    letter_reference = models.CharField(
-        _("Kamerstuk"), max_length=200, blank=True, editable=False
-    )
+    letter_reference = models.CharField(_("Kamerstuk"), max_length=200, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["rows", "legend"])
 
     objects = ReportQuerySet.as_manager()
@@ -766,3 +763,6 @@ class ReminderSent(models.Model):
                 fields=["round", "kind", "email"], name="unique_reminder_per_round"
             )
         ]
+
+    def __str__(self):
+        return f"{self.round}: {self.get_kind_display()} → {self.email}"

@@ -23,9 +23,7 @@ def team_ids(user) -> set[int]:
     if user is None or not user.is_authenticated:
         return set()
     if not hasattr(user, "_team_ids"):
-        user._team_ids = set(
-            user.groups.exclude(name__in=ROLE_GROUPS).values_list("pk", flat=True)
-        )
+        user._team_ids = set(user.groups.exclude(name__in=ROLE_GROUPS).values_list("pk", flat=True))
     return user._team_ids
 
 
@@ -63,6 +61,4 @@ def recipients(workstream: Workstream) -> list:
     people = [user for user in workstream.contacts.all() if user.is_active and user.email]
     if people or workstream.owner_id is None:
         return people
-    return [
-        user for user in workstream.owner.user_set.filter(is_active=True) if user.email
-    ]
+    return [user for user in workstream.owner.user_set.filter(is_active=True) if user.email]
