@@ -20,7 +20,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import owners, services
-from .asof import PeildatumError
 from .forms import (
     ChangeReasonForm,
     InformParliamentForm,
@@ -46,7 +45,6 @@ from .models import (
     VMNumber,
     Workstream,
 )
-from .reports import publish_report
 from .resources import WorkstreamResource
 from .templatetags.bijlage import nl_date, phase_icon
 
@@ -654,7 +652,7 @@ admin.site.index_title = _("Beheer")
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(SimpleHistoryAdmin):
     """Reports: drafts are edited here; "Publiceren" freezes them; published ones are read-only."""
 
     list_display = ["title", "peildatum", "letter", "state", "published_at", "row_count"]
@@ -664,8 +662,32 @@ class ReportAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["letter"]
     actions = ["publish"]
-    fields = ["title", "slug", "peildatum", "letter", "state", "published_at", "row_count"]
-    readonly_fields = ["state", "published_at", "row_count"]
+    fields = [
+        "title",
+        "slug",
+        "peildatum",
+        "letter",
+        "state",
+        "row_count",
+        "prepared_by",
+        "approved_by",
+        "approved_at",
+        "published_by",
+        "published_at",
+        "letter_date",
+        "letter_reference",
+    ]
+    readonly_fields = [
+        "state",
+        "row_count",
+        "prepared_by",
+        "approved_by",
+        "approved_at",
+        "published_by",
+        "published_at",
+        "letter_date",
+        "letter_reference",
+    ]
 
     @admin.display(description=_("rijen"))
     def row_count(self, obj):
@@ -692,6 +714,24 @@ class ReportAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        """Whoever makes a draft prepared it; changing an approved draft needs a new approval."""
+        obj._history_user = request.user
+        if not change:
+            obj.prepared_by = request.user
+        elif obj.approved_by_id is not None and form.changed_data:
+            obj.approved_by = None
+            obj.approved_at = None
+            self.message_user(
+                request,
+                _(
+                    "De rapportage is gewijzigd na de vaststelling: "
+                    "ze moet opnieuw vastgesteld worden."
+                ),
+                messages.WARNING,
+            )
+        super().save_model(request, obj, form, change)
+
     def delete_queryset(self, request, queryset):
         """Bulk delete removes drafts only; published reports stay on record."""
         published = queryset.filter(state=ReportState.PUBLISHED).count()
@@ -706,25 +746,13 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publiceren"), permissions=["change"])
     def publish(self, request, queryset):
-        """Freeze each selected draft through the one publishing service."""
-        done = 0
-        for report in queryset.order_by("peildatum", "pk"):
-            if report.is_published:
-                self.message_user(
-                    request,
-                    _("'%(title)s' was al gepubliceerd.") % {"title": report.title},
-                    messages.WARNING,
-                )
-                continue
-            try:
-                publish_report(report)
-            except PeildatumError as error:
-                self.message_user(request, f"{report.title}: {error.message}", messages.ERROR)
-                continue
-            done += 1
-        if done:
+        """Publishing asks for confirmation on its own page, one report at a time."""
+        drafts = list(queryset.filter(state=ReportState.DRAFT)[:2])
+        if len(drafts) != 1:
             self.message_user(
                 request,
-                _("%(count)d rapportage(s) gepubliceerd.") % {"count": done},
-                messages.SUCCESS,
+                _("Kies precies één conceptrapportage om te publiceren."),
+                messages.ERROR,
             )
+            return None
+        return HttpResponseRedirect(reverse("measures:report-publish", args=[drafts[0].slug]))

@@ -635,6 +635,16 @@ class Report(models.Model):
     def is_published(self) -> bool:
         return self.state == ReportState.PUBLISHED
 
+    @property
+    def letter_label(self) -> str:
+        """The letter as the report names it: the copy made at publishing, else the live one."""
+        if self.is_published:
+            if self.letter_date is None:
+                return ""
+            label = self.letter_date.strftime("%d-%m-%Y")
+            return f"{label} ({self.letter_reference})" if self.letter_reference else label
+        return str(self.letter) if self.letter_id else ""
+
     def _stored_as_published(self) -> bool:
         return (
             self.pk is not None
