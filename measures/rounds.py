@@ -13,14 +13,26 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import owners
-from .models import PhaseCode, Report, Round, RoundItem, RoundItemState, Workstream
+from .models import (
+    PhaseCode,
+    ReminderKind,
+    ReminderSent,
+    Report,
+    Round,
+    RoundItem,
+    RoundItemState,
+    Workstream,
+)
 
 MANAGE_ROUNDS = "measures.change_round"
 OPEN_ROUNDS = "measures.add_round"
@@ -273,3 +285,78 @@ def current_items_by_row(workstream_ids) -> dict[int, RoundItem]:
         .order_by("round__created_at", "round_id")
     )
     return {item.workstream_id: item for item in items}
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+def reminder_due(round_: Round, today: datetime.date, days_before: int) -> str | None:
+    """Which reminder a round is due today: on (or after) the deadline, or N days before it."""
+    if not round_.is_open:
+        return None
+    if today >= round_.deadline:
+        return ReminderKind.DEADLINE
+    if today >= round_.deadline - datetime.timedelta(days=days_before):
+        return ReminderKind.BEFORE
+    return None
+
+
+def waiting_by_recipient(round_: Round) -> dict[str, tuple[object, list[RoundItem]]]:
+    """E-mail address → (person, rows still waiting for them) in this round."""
+    items = (
+        round_items(round_)
+        .filter(state__in=[RoundItemState.OPEN, RoundItemState.RETURNED])
+        .prefetch_related("workstream__contacts", "workstream__owner__user_set")
+    )
+    waiting: dict[str, tuple[object, list[RoundItem]]] = {}
+    for item in items:
+        for person in owners.recipients(item.workstream):
+            waiting.setdefault(person.email.lower(), (person, []))[1].append(item)
+    return waiting
+
+
+def send_reminders(*, today: datetime.date | None = None, days_before: int | None = None) -> int:
+    """E-mail every owner whose rows are still open, once per round and kind; returns the count.
+
+    The reminder is recorded in the same transaction as it is sent: a failed send records
+    nothing (and is tried again next run), a sent one is never sent again.
+    """
+    today = today or timezone.localdate()
+    days_before = settings.ROUND_REMINDER_DAYS if days_before is None else days_before
+    sent = 0
+    for round_ in Round.objects.filter(report__isnull=True).order_by("deadline", "pk"):
+        kind = reminder_due(round_, today, days_before)
+        if kind is None:
+            continue
+        for email, (person, items) in sorted(waiting_by_recipient(round_).items()):
+            try:
+                with transaction.atomic():
+                    ReminderSent.objects.create(round=round_, kind=kind, email=email)
+                    _reminder_message(round_, kind, person, email, items).send()
+            except IntegrityError:
+                continue  # already sent (by an earlier or a simultaneous run)
+            sent += 1
+    return sent
+
+
+def _reminder_message(round_, kind, person, email, items) -> EmailMessage:
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "round": round_,
+            "person": person,
+            "items": items,
+            "on_the_day": kind == ReminderKind.DEADLINE,
+            "site_url": settings.SITE_URL,
+        }
+        if kind == ReminderKind.DEADLINE:
+            subject = _("Deadline bereikt: %(title)s (%(date)s)") % {
+                "title": round_.title,
+                "date": round_.deadline.strftime("%d-%m-%Y"),
+            }
+        else:
+            subject = _("Herinnering: %(title)s, deadline %(date)s") % {
+                "title": round_.title,
+                "date": round_.deadline.strftime("%d-%m-%Y"),
+            }
+        body = render_to_string("measures/rounds/reminder_email.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[email])
