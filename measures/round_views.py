@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from . import owners, rounds
 from .asof import PeildatumError
@@ -20,6 +21,9 @@ from .messages import message_response
 from .models import PublishedReportError, Report, ReportState, Round, RoundItem, RoundItemState
 from .reports import PUBLISH_REPORTS, approve_report, publish_problems, publish_report
 from .round_forms import OpenRoundForm, PublishForm, StepForm
+from .tables import MyRowsFilter, MyRowsTable, my_rows_queryset
+
+MY_ROWS_PAGE_SIZE = 25
 
 VIEW_ROUNDS = "measures.view_round"
 
@@ -234,3 +238,24 @@ def report_publish(request, slug: str):
         "back": reverse("measures:report-detail", args=[report.slug]),
     }
     return render(request, "measures/rounds/report_publish.html", context, status=status)
+
+
+@login_required
+def my_rows(request):
+    """ "Mijn rijen": the rows the user's teams own, sortable, paged and filterable."""
+    filterset = MyRowsFilter(
+        request.GET or None, queryset=my_rows_queryset(request.user), user=request.user
+    )
+    status = 200
+    if filterset.is_bound and not filterset.is_valid():
+        status = 400
+    table = MyRowsTable(filterset.qs)
+    table.caption = _("Rijen van uw teams")
+    RequestConfig(request, paginate={"per_page": MY_ROWS_PAGE_SIZE}).configure(table)
+    context = {
+        "title": _("Mijn rijen"),
+        "table": table,
+        "filter": filterset,
+        "teams": owners.teams().filter(pk__in=owners.team_ids(request.user)),
+    }
+    return render(request, "measures/my_rows.html", context, status=status)

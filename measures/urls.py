@@ -41,6 +41,7 @@ urlpatterns = [
     ),
     path("dashboard/", report_views.DashboardView.as_view(), name="dashboard"),
     # The reporting round and the four-eyes publishing (measures/round_views.py).
+    path("mijn-rijen/", round_views.my_rows, name="my-rows"),
     path("rondes/", round_views.round_list, name="round-list"),
     path("rondes/nieuw/", round_views.round_open, name="round-open"),
     path("rondes/<int:pk>/", round_views.round_detail, name="round-detail"),
