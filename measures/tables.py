@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import owners
-from .models import PhaseCode, RoundItem, RoundItemState, Workstream
+from .models import Phase, PhaseCode, RoundItem, RoundItemState, Workstream
 
 TABLE_TEMPLATE = "measures/tables/table.html"
 
@@ -73,6 +73,10 @@ class MyRowsFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["owner"].queryset = owners.teams().filter(pk__in=owners.team_ids(user))
+        # The legend's short labels, as the overview's filter shows them.
+        self.filters["phase"].extra["choices"] = [
+            (phase.code, phase.short_label or phase.label) for phase in Phase.objects.all()
+        ]
 
     def search(self, queryset, name, value):
         for word in value.split():
@@ -102,7 +106,12 @@ class MyRowsTable(tables.Table):
     target_date = tables.DateColumn(verbose_name=_("Streefdatum"), format="d-m-Y")
     updated_at = tables.Column(verbose_name=_("Laatst gewijzigd"))
     round_state = tables.Column(verbose_name=_("Ronde"), empty_values=())
-    edit = tables.Column(verbose_name=_("Wijzigen"), empty_values=(), orderable=False)
+    edit = tables.Column(
+        verbose_name=_("Wijzigen"),
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "my-rows__edit"}},
+    )
 
     class Meta:
         model = Workstream
