@@ -390,7 +390,6 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
         (_("Reden van wijziging"), {"fields": ["change_reason", "expected_version"]}),
     ]
     readonly_fields = ["letters_display"]
-    filter_horizontal = ["contacts"]
 
     # --- owners: a team member changes the team's own rows; coordinators change all --------
 
@@ -417,6 +416,12 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
         if db_field.name == "owner":
             kwargs["queryset"] = owners.teams()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # A plain multiple select: the admin's filter and select2 widgets fail WCAG (axe).
+        if db_field.name == "contacts":
+            kwargs["queryset"] = owners.contact_candidates()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("TK geïnformeerd"))
     def letters_display(self, obj):

@@ -56,6 +56,13 @@ def changeable_rows(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(Q(owner_id__in=team_ids(user)))
 
 
+def contact_candidates() -> QuerySet:
+    """Who can be a row's contact person: active staff."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("username")
+
+
 def recipients(workstream: Workstream) -> list:
     """Who hears about a row: its contact persons, or else every active member of its team."""
     people = [user for user in workstream.contacts.all() if user.is_active and user.email]

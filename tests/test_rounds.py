@@ -347,3 +347,27 @@ def test_a_published_report_keeps_the_letter_as_it_was_and_says_who_did_what(cli
     assert record.history_change_reason == "Gepubliceerd"
     assert record.history_user == cast["coordinator"]
     assert record.published_at == report.published_at
+
+
+def test_a_draft_made_in_the_admin_is_prepared_by_its_maker_and_an_edit_voids_the_approval(
+    client, cast
+):
+    client.force_login(cast["coordinator"])
+    response = client.post(
+        reverse("admin:measures_report_add"),
+        {"title": "Bijlage juni 2025", "slug": "bijlage-juni-2025", "peildatum": "2025-06-01"},
+    )
+    assert response.status_code == 302
+    draft = Report.objects.get(slug="bijlage-juni-2025")
+    assert draft.prepared_by == cast["coordinator"]
+    approve_report(draft, cast["manager"])
+
+    url = reverse("admin:measures_report_change", args=[draft.pk])
+    response = client.post(
+        url,
+        {"title": "Bijlage juni 2025", "slug": "bijlage-juni-2025", "peildatum": "2025-06-02"},
+        follow=True,
+    )
+    assert "opnieuw vastgesteld" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.approved_by is None and draft.peildatum == datetime.date(2025, 6, 2)
