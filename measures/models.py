@@ -637,10 +637,9 @@ class Report(models.Model):
 
     @property
     def letter_label(self) -> str:
-        """The letter as the report names it: the copy made at publishing, else the live one."""
-        if self.is_published:
-            if self.letter_date is None:
-                return ""
+        """The letter as the report names it: the copy made at publishing, else the live one
+        (a draft, or a report published before copies were made)."""
+        if self.is_published and self.letter_date is not None:
             label = self.letter_date.strftime("%d-%m-%Y")
             return f"{label} ({self.letter_reference})" if self.letter_reference else label
         return str(self.letter) if self.letter_id else ""

@@ -96,6 +96,14 @@ def test_an_owner_updates_a_row_in_a_round_and_a_manager_approves_the_report(
     report.refresh_from_db()
     assert report.approved_by.username == "manager"
     assert Report.objects.get(pk=report.pk).state == "draft"
+    # The progress page (the manager may read it) and the coordinator's form to open a round.
+    page.goto(site + round_.get_absolute_url())
+    expect(page.locator("h1")).to_have_text("Voortgangsbrief voorjaar")
+    assert axe_violations(page, axe_source) == [], "round progress"
+    _log_in(page, site, "coordinator")
+    page.goto(site + "/rondes/nieuw/")
+    assert axe_violations(page, axe_source) == [], "open a round"
+
     # The refused step answers 400 on purpose; the browser logs that. Nothing else.
     unexpected = [e for e in console_errors if "status of 400" not in e]
     assert len(console_errors) - len(unexpected) == 1
