@@ -19,8 +19,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from . import services
-from .asof import PeildatumError
+from . import owners, services
 from .footnotes import footnote_text
 from .forms import (
     ChangeReasonForm,
@@ -47,7 +46,6 @@ from .models import (
     VMNumber,
     Workstream,
 )
-from .reports import PublishRefused, publish_report
 from .resources import WorkstreamResource
 from .templatetags.bijlage import nl_date, phase_icon
 
@@ -356,10 +354,11 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
         "phase_display",
         "markers",
         "last_informed",
+        "owner",
     ]
     list_display_links = ["row_display"]
-    list_filter = ["theme", "phase", "on_hold", "delay_reason", "it_dependency"]
-    list_select_related = ["theme", "ambition", "measure", "phase", "it_dependency"]
+    list_filter = ["theme", "phase", "owner", "on_hold", "delay_reason", "it_dependency"]
+    list_select_related = ["theme", "ambition", "measure", "phase", "it_dependency", "owner"]
     list_per_page = 50
     search_fields = [
         "ambition__name",
@@ -379,6 +378,7 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
             _("Planning en afhankelijkheden"),
             {"fields": ["it_dependency", "target_date", "notes"]},
         ),
+        (_("Eigenaar"), {"fields": ["owner", "contacts"]}),
         (
             _("Tweede Kamer"),
             {
@@ -391,6 +391,38 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
         (_("Reden van wijziging"), {"fields": ["change_reason", "expected_version"]}),
     ]
     readonly_fields = ["letters_display"]
+
+    # --- owners: a team member changes the team's own rows; coordinators change all --------
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or owners.can_change_row(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not owners.is_coordinator(request.user):
+            fields += ["owner", "contacts"]  # only the coordinator hands rows to a team
+        return fields
+
+    def has_import_permission(self, request):
+        # An import may touch any row, so only those who may change every row import.
+        return (
+            self.has_add_permission(request)
+            and self.has_change_permission(request)
+            and owners.is_coordinator(request.user)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = owners.teams()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # A plain multiple select: the admin's filter and select2 widgets fail WCAG (axe).
+        if db_field.name == "contacts":
+            kwargs["queryset"] = owners.contact_candidates()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("TK geïnformeerd"))
     def letters_display(self, obj):
@@ -451,9 +483,6 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(reverse("admin:measures_workstream_changelist"))
-
-    def has_import_permission(self, request):
-        return self.has_add_permission(request) and self.has_change_permission(request)
 
     @admin.display(description=_("rij"), ordering="ambition__name")
     def row_display(self, obj):
@@ -529,12 +558,16 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
         form = InformParliamentForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             letter = form.get_letter()
-            added = services.register_parliament_informed(
-                list(queryset),
-                letter,
-                reason=form.cleaned_data["change_reason"],
-                user=request.user,
-            )
+            try:
+                added = services.register_parliament_informed(
+                    list(queryset),
+                    letter,
+                    reason=form.cleaned_data["change_reason"],
+                    user=request.user,
+                )
+            except PermissionDenied as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return None
             self.message_user(
                 request,
                 ngettext(
@@ -571,6 +604,9 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
             except ValidationError as exc:
                 for message in exc.messages:
                     self.message_user(request, message, messages.ERROR)
+                return None
+            except PermissionDenied as exc:
+                self.message_user(request, str(exc), messages.ERROR)
                 return None
             self.message_user(
                 request,
@@ -628,7 +664,7 @@ admin.site.index_title = _("Beheer")
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(SimpleHistoryAdmin):
     """Reports: drafts are edited here; "Publiceren" freezes them; published ones are read-only."""
 
     list_display = ["title", "peildatum", "letter", "state", "published_at", "row_count"]
@@ -645,14 +681,26 @@ class ReportAdmin(admin.ModelAdmin):
         "peildatum",
         "letter",
         "state",
-        "published_at",
         "row_count",
+        "prepared_by",
+        "approved_by",
+        "approved_at",
+        "published_by",
+        "published_at",
+        "letter_date",
+        "letter_reference",
     ]
-    readonly_fields = ["state", "published_at", "row_count"]
-
-    @admin.display(description=_("rijen"))
-    def row_count(self, obj):
-        return len(obj.rows) if obj.is_published else "–"
+    readonly_fields = [
+        "state",
+        "row_count",
+        "prepared_by",
+        "approved_by",
+        "approved_at",
+        "published_by",
+        "published_at",
+        "letter_date",
+        "letter_reference",
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_published:
@@ -675,6 +723,24 @@ class ReportAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        """Whoever makes a draft prepared it; changing an approved draft needs a new approval."""
+        obj._history_user = request.user
+        if not change:
+            obj.prepared_by = request.user
+        elif obj.approved_by_id is not None and form.changed_data:
+            obj.approved_by = None
+            obj.approved_at = None
+            self.message_user(
+                request,
+                _(
+                    "De rapportage is gewijzigd na de vaststelling: "
+                    "ze moet opnieuw vastgesteld worden."
+                ),
+                messages.WARNING,
+            )
+        super().save_model(request, obj, form, change)
+
     def delete_queryset(self, request, queryset):
         """Bulk delete removes drafts only; published reports stay on record."""
         published = queryset.filter(state=ReportState.PUBLISHED).count()
@@ -689,25 +755,13 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publiceren"), permissions=["change"])
     def publish(self, request, queryset):
-        """Freeze each selected draft through the one publishing service."""
-        done = 0
-        for report in queryset.order_by("peildatum", "pk"):
-            if report.is_published:
-                self.message_user(
-                    request,
-                    _("'%(title)s' was al gepubliceerd.") % {"title": report.title},
-                    messages.WARNING,
-                )
-                continue
-            try:
-                publish_report(report)
-            except (PeildatumError, PublishRefused) as error:
-                self.message_user(request, f"{report.title}: {error.message}", messages.ERROR)
-                continue
-            done += 1
-        if done:
+        """Publishing asks for confirmation on its own page, one report at a time."""
+        drafts = list(queryset.filter(state=ReportState.DRAFT)[:2])
+        if len(drafts) != 1:
             self.message_user(
                 request,
-                _("%(count)d rapportage(s) gepubliceerd.") % {"count": done},
-                messages.SUCCESS,
+                _("Kies precies één conceptrapportage om te publiceren."),
+                messages.ERROR,
             )
+            return None
+        return HttpResponseRedirect(reverse("measures:report-publish", args=[drafts[0].slug]))

@@ -4,6 +4,7 @@ The key fact (see DESIGN.md): status belongs to a *row* -- one ambition pursued 
 measure -- not to a measure. That row is called ``Workstream`` here (Dutch: uitwerking).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,9 @@ from simple_history.models import HistoricalRecords
 
 from .rows import TABLE_ORDER
 from .vmnumbers import format_vm_numbers
+
+# The role groups (data migrations 0003, 0011, 0041); every other group is a team that can own rows.
+ROLE_GROUPS = ("Beleidsmedewerker", "Manager", "Functioneel beheerder", "Eigenaar")
 
 
 class PhaseCode(models.TextChoices):
@@ -331,6 +335,26 @@ class Workstream(models.Model):
     )
     target_date = models.DateField(_("streefdatum"), null=True, blank=True)
     notes = models.TextField(_("notities"), blank=True, help_text=_("Interne notities."))
+    owner = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("eigenaar"),
+        on_delete=models.PROTECT,
+        related_name="owned_workstreams",
+        null=True,
+        blank=True,
+        limit_choices_to=~Q(name__in=ROLE_GROUPS),
+        help_text=_(
+            "Het team dat deze rij bijhoudt, bijvoorbeeld 'Directie Invordering, team "
+            "Betalingsregelingen'. Leden van dat team mogen de rij wijzigen."
+        ),
+    )
+    contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contactpersonen"),
+        related_name="contact_workstreams",
+        blank=True,
+        help_text=_("Krijgen de herinneringen van een ronde; leeg: het hele team."),
+    )
     letters = models.ManyToManyField(
         ParliamentaryLetter,
         through="LetterLink",
@@ -348,6 +372,7 @@ class Workstream(models.Model):
         ordering = list(TABLE_ORDER)  # the bijlage's own order, everywhere
         verbose_name = _("rij")
         verbose_name_plural = _("rijen")
+        permissions = [("change_all_workstreams", _("Mag alle rijen wijzigen, van elk team"))]
 
     def __str__(self):
         ambition = self.ambition.name if self.ambition_id else _("N.v.t.")
@@ -585,6 +610,40 @@ class Report(models.Model):
         _("vorm van de rijen"), default=1, editable=False
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    # Four eyes: who prepared the draft, who approved it (never the same person), who published.
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opgesteld door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vastgesteld door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    approved_at = models.DateTimeField(_("vastgesteld op"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gepubliceerd door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    # The letter as it was when the report was published: editing the letter later must not
+    # change what the report says it was sent with.
+    letter_date = models.DateField(_("datum Kamerbrief"), null=True, blank=True, editable=False)
+    letter_reference = models.CharField(_("Kamerstuk"), max_length=200, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["rows", "legend"])
 
     objects = ReportQuerySet.as_manager()
 
@@ -592,6 +651,9 @@ class Report(models.Model):
         ordering = ["-peildatum", "-published_at", "-pk"]
         verbose_name = _("rapportage")
         verbose_name_plural = _("rapportages")
+        permissions = [
+            ("approve_report", _("Mag een rapportage vaststellen (niet de eigen rapportage)"))
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(state="draft") | Q(published_at__isnull=False),
@@ -621,8 +683,143 @@ class Report(models.Model):
     def is_published(self) -> bool:
         return self.state == ReportState.PUBLISHED
 
+    @property
+    def letter_label(self) -> str:
+        """The letter as the report names it: the copy made at publishing, else the live one
+        (a draft, or a report published before copies were made)."""
+        if self.is_published and self.letter_date is not None:
+            label = self.letter_date.strftime("%d-%m-%Y")
+            return f"{label} ({self.letter_reference})" if self.letter_reference else label
+        return str(self.letter) if self.letter_id else ""
+
     def _stored_as_published(self) -> bool:
         return (
             self.pk is not None
             and type(self).objects.filter(pk=self.pk, state=ReportState.PUBLISHED).exists()
         )
+
+
+class Round(models.Model):
+    """A reporting round (uitvraag): owners update their rows before the next letter.
+
+    State changes of a round and its items go through ``measures.rounds`` only.
+    """
+
+    title = models.CharField(_("titel"), max_length=200)
+    deadline = models.DateField(_("deadline"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geopend door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("geopend op"), auto_now_add=True)
+    report = models.OneToOneField(
+        Report,
+        verbose_name=_("rapportage"),
+        on_delete=models.PROTECT,
+        related_name="round",
+        null=True,
+        blank=True,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("ronde")
+        verbose_name_plural = _("rondes")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("measures:round-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        """Owners and the coordinator can still act until the draft report is made."""
+        return self.report_id is None
+
+
+class RoundItemState(models.TextChoices):
+    """Where a row stands in a round: open, answered by its owner, judged by the coordinator."""
+
+    OPEN = "open", _("Open")
+    UPDATED = "updated", _("Bijgewerkt")
+    CONFIRMED = "confirmed", _("Ongewijzigd bevestigd")
+    RETURNED = "returned", _("Teruggestuurd")
+    ACCEPTED = "accepted", _("Geaccepteerd")
+
+
+class RoundItem(models.Model):
+    """One row in a round, with its state; every step is a history record (who, when, comment)."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("ronde"), on_delete=models.CASCADE, related_name="items"
+    )
+    workstream = models.ForeignKey(
+        Workstream, verbose_name=_("rij"), on_delete=models.CASCADE, related_name="round_items"
+    )
+    state = models.CharField(
+        _("status"), max_length=16, choices=RoundItemState.choices, default=RoundItemState.OPEN
+    )
+    comment = models.TextField(_("opmerking"), blank=True)
+    # The row's version when the owner was (last) asked: "updated" needs a newer version.
+    base_version = models.PositiveIntegerField(_("versie bij uitvraag"), default=1)
+    changed_at = models.DateTimeField(_("laatste stap op"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("laatste stap door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["workstream__theme__order", "workstream__order", "workstream_id"]
+        verbose_name = _("rij in een ronde")
+        verbose_name_plural = _("rijen in een ronde")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "workstream"], name="unique_row_per_round")
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.workstream}"
+
+    @property
+    def waits_for_owner(self) -> bool:
+        return self.state in (RoundItemState.OPEN, RoundItemState.RETURNED)
+
+    @property
+    def waits_for_coordinator(self) -> bool:
+        return self.state in (RoundItemState.UPDATED, RoundItemState.CONFIRMED)
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE = "before", _("Vooraf")
+    DEADLINE = "deadline", _("Op de deadline")
+
+
+class ReminderSent(models.Model):
+    """A reminder e-mail that went out, so the same reminder is never sent twice."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("ronde"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("soort"), max_length=16, choices=ReminderKind.choices)
+    email = models.EmailField(_("e-mailadres"))
+    sent_at = models.DateTimeField(_("verstuurd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verstuurde herinnering")
+        verbose_name_plural = _("verstuurde herinneringen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "kind", "email"], name="unique_reminder_per_round"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.get_kind_display()} → {self.email}"

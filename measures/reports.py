@@ -11,6 +11,7 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,19 +64,11 @@ def local_today() -> datetime.date:
     return timezone.localdate()
 
 
-class PublishRefused(ValueError):
-    """A draft that cannot be published yet; ``message`` says why, in Dutch."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
 def refuse_missing_footnotes(rows) -> None:
     """Refuse to publish while a footnote marker in the rows has no text."""
     missing = missing_numbers(rows)
     if missing:
-        raise PublishRefused(
+        raise PublishError(
             ngettext(
                 "Voetnoot %(numbers)s heeft nog geen tekst. Vul die in bij Voetnoten "
                 "en publiceer dan opnieuw.",
@@ -87,21 +80,86 @@ def refuse_missing_footnotes(rows) -> None:
         )
 
 
+APPROVE_REPORTS = "measures.approve_report"
+PUBLISH_REPORTS = "measures.change_report"
+
+
+class PublishError(ValidationError):
+    """A draft that cannot be published yet: each message says what is missing."""
+
+
+def publish_problems(
+    report: Report, *, approval_required: bool = True, check_letter: bool = True
+) -> list[str]:
+    """Why this draft cannot be published now (empty: it can)."""
+    problems = []
+    if report.peildatum > local_today():
+        problems.append(
+            _(
+                "De peildatum (%(date)s) ligt in de toekomst: een rapportage toont de stand "
+                "op een dag die voorbij is."
+            )
+            % {"date": report.peildatum.strftime("%d-%m-%Y")}
+        )
+    if approval_required and report.approved_by_id is None:
+        problems.append(_("De rapportage is nog niet vastgesteld door een manager (vier ogen)."))
+    if approval_required and check_letter and report.letter_id is None:
+        problems.append(_("Kies eerst de Kamerbrief waarmee de rapportage verstuurd wordt."))
+    return problems
+
+
+def approve_report(report: Report, user) -> Report:
+    """A manager (or functional administrator) approves a draft someone else prepared."""
+    if user is None or not user.has_perm(APPROVE_REPORTS):
+        raise PermissionDenied(_("Alleen een manager of functioneel beheerder stelt vast."))
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.state == ReportState.PUBLISHED:
+            raise PublishedReportError(_("Deze rapportage is al gepubliceerd."))
+        if locked.prepared_by_id == user.pk:
+            raise PermissionDenied(
+                _(
+                    "U heeft deze rapportage zelf opgesteld; een ander moet haar vaststellen "
+                    "(vier ogen)."
+                )
+            )
+        if locked.approved_by_id is not None:
+            raise PublishError(_("Deze rapportage is al vastgesteld."))
+        locked.approved_by = user
+        locked.approved_at = timezone.now()
+        locked._history_user = user
+        locked._change_reason = "Vastgesteld"
+        locked.save()
+    return locked
+
+
 def publish_report(
     report: Report,
     *,
+    user=None,
     published_at: datetime.datetime | None = None,
+    approval_required: bool = True,
+    letter: ParliamentaryLetter | None = None,
     allow_missing_footnotes: bool = False,
 ) -> Report:
     """Freeze the rows and legend of a draft report and mark it published, in one transaction.
 
-    Refused (``PublishRefused``) while a footnote marker has no text, unless
-    ``allow_missing_footnotes`` (the seed: it was sent so; its documents say the text is missing).
+    Refused (PublishError) with a future peildatum, without approval or without the letter;
+    the letter's date and Kamerstuk are copied into the report, so a later edit of the letter
+    does not change it. ``letter`` sets the letter in the same transaction (the confirmation
+    page chooses it). ``approval_required=False`` only for the seed, a report that went to
+    parliament before this application existed. Refused too while a footnote marker has no
+    text, unless ``allow_missing_footnotes`` (the seed: it was sent so; its documents say so).
     """
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if locked.state == ReportState.PUBLISHED:
             raise PublishedReportError(_("Deze rapportage is al gepubliceerd."))
+        if letter is not None:
+            locked.letter = letter
+        problems = publish_problems(locked, approval_required=approval_required)
+        if problems:
+            raise PublishError(problems)
         source = source_for_date(locked.peildatum)
         locked.rows = [row.to_json() for row in source.rows()]
         if not allow_missing_footnotes:
@@ -109,8 +167,16 @@ def publish_report(
         locked.legend = [entry.to_json() for entry in source.legend()]
         locked.row_count = len(locked.rows)
         locked.schema_version = SNAPSHOT_SCHEMA_VERSION
+        if locked.letter_id is not None:
+            locked.letter_date = locked.letter.date
+            locked.letter_reference = locked.letter.reference
         locked.state = ReportState.PUBLISHED
         locked.published_at = published_at or timezone.now()
+        locked.published_by = user
+        locked._history_user = user
+        locked._change_reason = "Gepubliceerd"
+        if published_at is not None:
+            locked._history_date = published_at
         locked.save()
     return locked
 
@@ -175,5 +241,8 @@ def ensure_seed_report() -> Report | None:
             peildatum=SEED_DATE,
             letter=ParliamentaryLetter.objects.filter(date=SEED_DATE).order_by("pk").first(),
         )
-        # The seed went to parliament with markers 1, 3 and 4 whose text the source lacks.
-        return publish_report(report, published_at=moment, allow_missing_footnotes=True)
+        # It went to parliament in 2024, before this application: no approval to record here,
+        # and with markers 1, 3 and 4 whose text the source lacks.
+        return publish_report(
+            report, published_at=moment, approval_required=False, allow_missing_footnotes=True
+        )

@@ -6,7 +6,7 @@ transaction and records a reason in the history (``history_change_reason``).
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.formats import date_format
@@ -15,6 +15,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import owners
 from .models import LetterLink, Measure, ParliamentaryLetter, Phase, VMNumber, Workstream
 
 # Fields that change on every save and say nothing to the person reading a conflict.
@@ -150,12 +151,37 @@ def ensure_history_baseline(obj):
         )
 
 
+def check_may_change_rows(user, workstreams):
+    """Refuse (PermissionDenied) if ``user`` may not change one of these rows.
+
+    ``user=None`` is the system itself (seed, migrations, tests of the data layer).
+    """
+    if user is None:
+        return
+    refused = [row for row in workstreams if row.pk and not owners.can_change_row(user, row)]
+    if refused:
+        raise PermissionDenied(
+            ngettext(
+                "U mag deze rij niet wijzigen: hij hoort bij een ander team (%(rows)s).",
+                "U mag deze rijen niet wijzigen: ze horen bij een ander team (%(rows)s).",
+                len(refused),
+            )
+            % {"rows": "; ".join(str(row) for row in refused[:5])}
+        )
+
+
 def save_workstream(workstream, *, expected_version, reason, user=None):
     """Save a row only if nobody saved it since `expected_version`; raise ConcurrentEditError.
 
     The conditional UPDATE takes the row lock, so of two concurrent saves of the same version
-    exactly one succeeds, also across processes.
+    exactly one succeeds, also across processes. A user outside the owning team (and not a
+    coordinator) is refused (PermissionDenied).
     """
+    if workstream.pk and user is not None:
+        stored = Workstream.objects.get(pk=workstream.pk)
+        check_may_change_rows(user, [stored])
+        if stored.owner_id != workstream.owner_id and not owners.is_coordinator(user):
+            raise PermissionDenied(_("Alleen de coördinator kan een rij aan een ander team geven."))
     with transaction.atomic():
         if workstream.pk is None:
             workstream.version = 1
@@ -214,6 +240,7 @@ def replace_vm_numbers(measure: Measure, numbers, *, reason, user=None):
 def register_parliament_informed(workstreams, letter: ParliamentaryLetter, *, reason, user=None):
     """Link the letter to every row (rows already linked stay as they are); returns the count."""
     added = 0
+    check_may_change_rows(user, workstreams)
     with transaction.atomic():
         if letter.pk is None:
             letter.full_clean()
@@ -244,6 +271,7 @@ def set_phase(workstreams, phase: Phase, *, reason, user=None):
             .filter(pk__in=[w.pk for w in workstreams])
             .order_by("pk")
         )
+        check_may_change_rows(user, rows)
         errors = []
         changed = 0
         for row in rows:

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import report_views, views
+from . import report_views, round_views, views
 
 app_name = "measures"
 
@@ -40,4 +40,21 @@ urlpatterns = [
         r"^wijzigingen\.(?P<fmt>html|pdf)$", report_views.changes_export, name="changes-export"
     ),
     path("dashboard/", report_views.DashboardView.as_view(), name="dashboard"),
+    # The reporting round and the four-eyes publishing (measures/round_views.py).
+    path("mijn-rijen/", round_views.my_rows, name="my-rows"),
+    path("rondes/", round_views.round_list, name="round-list"),
+    path("rondes/nieuw/", round_views.round_open, name="round-open"),
+    path("rondes/<int:pk>/", round_views.round_detail, name="round-detail"),
+    path("rondes/<int:pk>/rijen/<int:item_pk>/", round_views.round_item, name="round-item"),
+    path("rondes/<int:pk>/rapportage/", round_views.round_report, name="round-report"),
+    path(
+        "rapportages/<slug:slug>/vaststellen/",
+        round_views.report_approve,
+        name="report-approve",
+    ),
+    path(
+        "rapportages/<slug:slug>/publiceren/",
+        round_views.report_publish,
+        name="report-publish",
+    ),
 ]

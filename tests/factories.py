@@ -102,17 +102,6 @@ class MeasureDependencyFactory(DjangoModelFactory):
     depends_on = factory.SubFactory(MeasureFactory)
 
 
-class ReportFactory(DjangoModelFactory):
-    """A draft report; publish it with ``measures.reports.publish_report``."""
-
-    class Meta:
-        model = models.Report
-
-    title = factory.Sequence(lambda n: f"Bijlage {n}")
-    slug = factory.Sequence(lambda n: f"bijlage-{n}")
-    peildatum = factory.LazyFunction(timezone.localdate)
-
-
 class UserFactory(DjangoModelFactory):
     """A staff user; pass `role="Beleidsmedewerker"` (a group from the roles migration)."""
 
@@ -131,3 +120,30 @@ class UserFactory(DjangoModelFactory):
             from django.contrib.auth.models import Group
 
             self.groups.add(Group.objects.get(name=extracted))
+
+
+class ReportFactory(DjangoModelFactory):
+    """A draft report ready to publish: a letter, prepared by policy staff, approved by a
+    manager. Publish it with ``measures.reports.publish_report``; pass ``approved_by=None`` or
+    ``letter=None`` for a draft that is not ready."""
+
+    class Meta:
+        model = models.Report
+
+    title = factory.Sequence(lambda n: f"Bijlage {n}")
+    slug = factory.Sequence(lambda n: f"bijlage-{n}")
+    peildatum = factory.LazyFunction(timezone.localdate)
+    letter = factory.SubFactory(ParliamentaryLetterFactory)
+    prepared_by = factory.SubFactory(UserFactory, role="Beleidsmedewerker")
+    approved_by = factory.SubFactory(UserFactory, role="Manager")
+    approved_at = factory.LazyFunction(timezone.now)
+
+
+class TeamFactory(DjangoModelFactory):
+    """A team that owns rows (a Django group that is not a role)."""
+
+    class Meta:
+        model = "auth.Group"
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Directie Invordering, team {n}")

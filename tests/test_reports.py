@@ -118,13 +118,13 @@ def test_a_report_with_a_past_peildatum_is_rebuilt_from_the_history(published_se
 
 
 def test_publishing_is_refused_while_a_footnote_has_no_text_naming_the_marker(db, bijlage):
-    from measures.reports import PublishRefused, local_today
+    from measures.reports import PublishError, local_today
 
-    with pytest.raises(PublishRefused, match=r"Voetnoten 1, 3, 4 hebben nog geen tekst"):
+    with pytest.raises(PublishError, match=r"Voetnoten 1, 3, 4 hebben nog geen tekst"):
         publish_report(ReportFactory(slug="te-vroeg", peildatum=local_today()))
     assert not Report.objects.filter(slug="te-vroeg", state=ReportState.PUBLISHED).exists()
     Footnote.objects.filter(number__in=[1, 3]).update(text="Kamerstukken II 2023/24.")
-    with pytest.raises(PublishRefused, match=r"Voetnoot 4 heeft nog geen tekst"):
+    with pytest.raises(PublishError, match=r"Voetnoot 4 heeft nog geen tekst"):
         publish_report(Report.objects.get(slug="te-vroeg"))
     Footnote.objects.filter(number=4).update(text="Kamerstukken II 2024/25.")
     assert publish_report(Report.objects.get(slug="te-vroeg")).is_published
@@ -184,14 +184,27 @@ def test_the_admin_shows_a_published_report_read_only_without_delete(staff_clien
     assert Report.objects.get().title == "Bijlage oktober 2024"
 
 
-def test_the_admin_publish_action_freezes_a_draft(staff_client, published_seed):
-    draft = ReportFactory(title="Bijlage april 2025", slug="bijlage-april-2025")
-    response = staff_client.post(
+def publish_through_the_admin(client, draft):
+    """The admin action "Publiceren", then its confirmation page: the letter and the tick."""
+    response = client.post(
         reverse("admin:measures_report_changelist"),
         {"action": "publish", "_selected_action": [draft.pk]},
         follow=True,
     )
-    assert "1 rapportage(s) gepubliceerd" in response.content.decode()
+    if response.redirect_chain and response.redirect_chain[-1][0].endswith("/publiceren/"):
+        assert "nooit meer" in response.content.decode()  # the confirmation page says so
+        draft.refresh_from_db()
+        url = reverse("measures:report-publish", args=[draft.slug])
+        response = client.post(url, {"letter": draft.letter_id, "confirm": "on"}, follow=True)
+    return response
+
+
+def test_the_admin_publish_action_freezes_a_draft_after_a_confirmation_page(
+    staff_client, published_seed
+):
+    draft = ReportFactory(title="Bijlage april 2025", slug="bijlage-april-2025")
+    response = publish_through_the_admin(staff_client, draft)
+    assert "De rapportage is gepubliceerd." in response.content.decode()
     draft.refresh_from_db()
     assert draft.is_published and len(draft.rows) == 37
 
@@ -307,11 +320,8 @@ def test_a_draft_shows_a_preview_of_what_publishing_will_freeze(staff_client, pu
 
 def test_the_admin_publish_action_reports_a_peildatum_without_history(staff_client, published_seed):
     draft = ReportFactory(slug="te-vroeg", peildatum=datetime.date(2020, 1, 1))
-    response = staff_client.post(
-        reverse("admin:measures_report_changelist"),
-        {"action": "publish", "_selected_action": [draft.pk]},
-        follow=True,
-    )
+    response = publish_through_the_admin(staff_client, draft)
+    assert response.status_code == 400
     assert "Er zijn geen gegevens op 01-01-2020" in response.content.decode()
     draft.refresh_from_db()
     assert draft.state == ReportState.DRAFT
@@ -381,11 +391,11 @@ def test_policy_staff_can_publish_and_managers_can_only_read_reports(client, pub
     draft.refresh_from_db()
     assert draft.state == ReportState.DRAFT
 
+    assert client.get(reverse("measures:report-publish", args=[draft.slug])).status_code == 403
+
     client.force_login(UserFactory(role="Beleidsmedewerker"))
-    response = client.post(
-        changelist, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
-    )
-    assert "1 rapportage(s) gepubliceerd" in response.content.decode()
+    response = publish_through_the_admin(client, draft)
+    assert "De rapportage is gepubliceerd." in response.content.decode()
     draft.refresh_from_db()
     assert draft.is_published
 

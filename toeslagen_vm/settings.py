@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "django_tables2",
     "simple_history",
     "csp",
     "import_export",
@@ -165,6 +166,26 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "admin:login"
+
+# E-mail (the reminders of a reporting round, `manage.py send_round_reminders`): SMTP when
+# DJANGO_EMAIL_HOST is set, otherwise the mails are written to standard output.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", default=False)  # implicit TLS, usually 465
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_EMAIL_FROM", "verbetermaatregelen@localhost")
+# The address of the site as people open it, for the links in e-mails.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reminders go this many days before a round's deadline, and on the day itself.
+ROUND_REMINDER_DAYS = int(os.environ.get("ROUND_REMINDER_DAYS", "3"))
 
 # Overview paging: the page lists this many rows; exports always contain all rows.
 OVERVIEW_PAGE_SIZE = int(os.environ.get("OVERVIEW_PAGE_SIZE", "100"))

@@ -1,0 +1,162 @@
+"""Flat, sortable, paged lists (django-tables2, filters from django-filter).
+
+The bijlage itself stays a hand-written grouped template: tables2 has no row grouping.
+"""
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.db.models import Min, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import owners
+from .models import Phase, PhaseCode, RoundItem, RoundItemState, Workstream
+
+TABLE_TEMPLATE = "measures/tables/table.html"
+
+# --- "Mijn rijen": the rows of the signed-in user's teams -----------------------------------
+
+
+def my_rows_queryset(user):
+    """The rows the user's teams own, with what the "Mijn rijen" table shows, in fixed queries:
+    the first VM number (for sorting), who saved last, and the state in the running round."""
+    history = Workstream.history.model.objects.filter(id=OuterRef("pk")).order_by(
+        "-history_date", "-history_id"
+    )
+    current_item = RoundItem.objects.filter(
+        workstream=OuterRef("pk"), round__report__isnull=True
+    ).order_by("-round__created_at", "-round_id")
+    return (
+        owners.owned_rows(user)
+        .select_related("ambition", "measure", "phase", "owner", "theme")
+        .prefetch_related("measure__vm_numbers")
+        .annotate(
+            first_vm=Min("measure__vm_numbers__number"),
+            last_changed_by=Subquery(history.values("history_user__username")[:1]),
+            round_state=Subquery(current_item.values("state")[:1]),
+            round_item_id=Subquery(current_item.values("pk")[:1]),
+            round_id=Subquery(current_item.values("round_id")[:1]),
+        )
+        .order_by("theme__order", "order", "pk")
+    )
+
+
+class MyRowsFilter(django_filters.FilterSet):
+    """Filters of "Mijn rijen": free text, phase, round status, team."""
+
+    q = django_filters.CharFilter(
+        label=_("Zoeken"), method="search", max_length=200, widget=forms.TextInput()
+    )
+    phase = django_filters.MultipleChoiceFilter(
+        label=_("Fase"),
+        field_name="phase__code",
+        choices=PhaseCode.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    round_state = django_filters.ChoiceFilter(
+        label=_("Status in de ronde"),
+        choices=[*RoundItemState.choices, ("none", _("Niet in een lopende ronde"))],
+        method="filter_round_state",
+        empty_label=_("Alle"),
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=owners.teams().none(), empty_label=_("Alle teams")
+    )
+
+    class Meta:
+        model = Workstream
+        fields = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["owner"].queryset = owners.teams().filter(pk__in=owners.team_ids(user))
+        # The legend's short labels, as the overview's filter shows them.
+        self.filters["phase"].extra["choices"] = [
+            (phase.code, phase.short_label or phase.label) for phase in Phase.objects.all()
+        ]
+
+    def search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(ambition__name__icontains=word)
+                | Q(measure__name__icontains=word)
+                | Q(status_text__icontains=word)
+            )
+        return queryset
+
+    def filter_round_state(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(round_state__isnull=True)
+        return queryset.filter(round_state=value)
+
+
+class MyRowsTable(tables.Table):
+    """ "Mijn rijen": VM, ambition / measure, phase, target date, last change, round status."""
+
+    vm = tables.Column(verbose_name=_("VM"), accessor="first_vm", order_by=("first_vm",))
+    row = tables.Column(
+        verbose_name=_("Ambitie / maatregel"),
+        empty_values=(),
+        order_by=("ambition__name", "measure__name"),
+    )
+    phase = tables.Column(verbose_name=_("Fase"), order_by=("phase__order",))
+    target_date = tables.DateColumn(verbose_name=_("Streefdatum"), format="d-m-Y")
+    updated_at = tables.Column(verbose_name=_("Laatst gewijzigd"))
+    round_state = tables.Column(verbose_name=_("Ronde"), empty_values=())
+    edit = tables.Column(
+        verbose_name=_("Wijzigen"),
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "my-rows__edit"}},
+    )
+
+    class Meta:
+        model = Workstream
+        fields = []
+        sequence = ("vm", "row", "phase", "target_date", "updated_at", "round_state", "edit")
+        template_name = TABLE_TEMPLATE
+        attrs = {"class": "report-list my-rows"}
+        empty_text = _("Uw teams hebben (met deze filters) geen rijen.")
+        order_by_field = "sort"
+        page_field = "page"
+
+    def render_vm(self, record):
+        return record.measure.vm_label or "–"
+
+    def render_row(self, record):
+        ambition = record.ambition.name if record.ambition_id else _("N.v.t.")
+        return format_html(
+            '{}<br><span class="my-rows__measure">{}</span>', ambition, record.measure.name
+        )
+
+    def render_phase(self, record):
+        return record.phase.short_label or record.phase.label
+
+    def render_updated_at(self, value, record):
+        moment = timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
+        who = record.last_changed_by or _("onbekend")
+        return format_html('<time datetime="{}">{}</time>, {}', value.isoformat(), moment, who)
+
+    def render_round_state(self, record):
+        if not record.round_state:
+            return "–"
+        label = RoundItemState(record.round_state).label
+        url = reverse("measures:round-item", args=[record.round_id, record.round_item_id])
+        return format_html(
+            '<a class="round-state round-state--{}" href="{}">{}</a>',
+            record.round_state,
+            url,
+            label,
+        )
+
+    def render_edit(self, record):
+        url = reverse("admin:measures_workstream_change", args=[record.pk])
+        return format_html(
+            '<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
+            url,
+            _("Wijzigen"),
+            record,
+        )
