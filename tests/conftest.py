@@ -126,6 +126,9 @@ def anonymous_client(db):
     from django.test import Client
 
     return Client()
+
+
+@pytest.fixture
 def smtp_server(settings):
     """A real SMTP server (aiosmtpd) on 127.0.0.1, with Django's SMTP backend pointed at it.
 

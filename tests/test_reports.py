@@ -209,19 +209,6 @@ def test_the_admin_publish_action_freezes_a_draft_after_a_confirmation_page(
     assert draft.is_published and len(draft.rows) == 37
 
 
-def test_the_admin_publish_action_names_the_footnotes_without_text(staff_client, published_seed):
-    Footnote.objects.filter(number=3).update(text="")
-    draft = ReportFactory(title="Bijlage april 2025", slug="bijlage-april-2025")
-    response = staff_client.post(
-        reverse("admin:measures_report_changelist"),
-        {"action": "publish", "_selected_action": [draft.pk]},
-        follow=True,
-    )
-    assert "Voetnoot 3 heeft nog geen tekst" in response.content.decode()
-    draft.refresh_from_db()
-    assert not draft.is_published
-
-
 def test_the_admin_bulk_delete_refuses_when_a_published_report_is_selected(
     staff_client, published_seed
 ):

@@ -22,11 +22,16 @@ from tests.factories import ReportFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+DOCUMENT_TITLE = "Bijlage – Overzicht verbetermaatregelen invordering Dienst Toeslagen"
+
 
 @pytest.fixture
 def cast(bijlage):
     """Two teams owning the seed's rows between them, an owner in each, a coordinator, two
-    managers."""
+    managers. Staff gave footnotes 1, 3 and 4 their text, so the round's report can publish."""
+    from measures.models import Footnote
+
+    Footnote.objects.filter(text="").update(text="Kamerbrief van die datum.")
     betalingen = TeamFactory(name="Directie Invordering, team Betalingsregelingen")
     verrekenen = TeamFactory(name="Directie Invordering, team Verrekenen")
     rows = list(Workstream.objects.in_table_order())
@@ -355,7 +360,12 @@ def test_a_draft_made_in_the_admin_is_prepared_by_its_maker_and_an_edit_voids_th
     client.force_login(cast["coordinator"])
     response = client.post(
         reverse("admin:measures_report_add"),
-        {"title": "Bijlage juni 2025", "slug": "bijlage-juni-2025", "peildatum": "2025-06-01"},
+        {
+            "title": "Bijlage juni 2025",
+            "document_title": DOCUMENT_TITLE,
+            "slug": "bijlage-juni-2025",
+            "peildatum": "2025-06-01",
+        },
     )
     assert response.status_code == 302
     draft = Report.objects.get(slug="bijlage-juni-2025")
@@ -365,7 +375,12 @@ def test_a_draft_made_in_the_admin_is_prepared_by_its_maker_and_an_edit_voids_th
     url = reverse("admin:measures_report_change", args=[draft.pk])
     response = client.post(
         url,
-        {"title": "Bijlage juni 2025", "slug": "bijlage-juni-2025", "peildatum": "2025-06-02"},
+        {
+            "title": "Bijlage juni 2025",
+            "document_title": DOCUMENT_TITLE,
+            "slug": "bijlage-juni-2025",
+            "peildatum": "2025-06-02",
+        },
         follow=True,
     )
     assert "opnieuw vastgesteld" in response.content.decode()
