@@ -6,10 +6,11 @@ import re
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Prefetch
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -26,6 +27,7 @@ from .forms import (
     InformParliamentForm,
     MeasureAdminForm,
     ParliamentaryLetterAdminForm,
+    ReasonForm,
     SetPhaseForm,
     WorkstreamAdminForm,
     WorkstreamInlineForm,
@@ -64,19 +66,32 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
         return "" if shown == services.display_value(field, None) else shown
 
 
-REASON_FIELDSET = (_("Reden van wijziging"), {"fields": ["change_reason"]})
+REASON_FIELDSET = (_("Reden van wijziging"), {"fields": ["change_reason", "expected_version"]})
+_FORM_ONLY_FIELDS = {"change_reason", "expected_version"}
+
+
+def _without_post_data(request):
+    """The request as a GET without data: shows a confirmation page again instead of acting."""
+    request.POST = QueryDict()
+    request.method = "GET"
+    return request
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """Admin with a required change reason on every save, and history that nobody can edit.
+    """Admin with a required change reason on every save and delete, a version check on every
+    form, and history that nobody can edit.
 
-    The reason goes into ``history_change_reason`` of the saved object and of every inline
-    object saved with it.
+    Every write goes through ``services`` (save_object, delete_object), which stamps the reason
+    and the user on the history of the saved object and of every inline object saved with it.
     """
 
     form = ChangeReasonForm
     history_list_per_page = 50
     object_history_list_template = "admin/measures/object_history_list.html"
+    delete_confirmation_template = "admin/measures/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/measures/delete_selected_confirmation.html"
+    # Ours instead of the site-wide one of Django: the same page, with the reason.
+    actions = ["delete_selected"]
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -112,8 +127,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if self.fieldsets is None:
-            # Derived from the form: move the reason into its own fieldset at the end.
-            fields = [f for f in fieldsets[0][1]["fields"] if f != "change_reason"]
+            # Derived from the form: move the reason and version into their own fieldset.
+            fields = [f for f in fieldsets[0][1]["fields"] if f not in _FORM_ONLY_FIELDS]
             fieldsets = [(None, {"fields": fields})]
             if self._can_save(request, obj):
                 fieldsets.append(REASON_FIELDSET)
@@ -127,40 +142,27 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return form.cleaned_data.get("change_reason", "")
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = self.change_reason(request, form)
-        if change:
-            services.ensure_history_baseline(obj)
-        super().save_model(request, obj, form, change)
-
-    def delete_model(self, request, obj):
-        services.ensure_history_baseline(obj)
-        obj._change_reason = services.DELETED_REASON
-        super().delete_model(request, obj)
+        services.save_object(
+            obj,
+            reason=self.change_reason(request, form),
+            user=request.user,
+            expected_version=form.cleaned_data.get("expected_version") if change else None,
+        )
 
     def save_formset(self, request, form, formset, change):
         reason = self.change_reason(request, form)
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            services.ensure_history_baseline(obj)
-            obj._change_reason = reason
-            obj.delete()
+            services.delete_object(obj, reason=reason, user=request.user)
         versions = {
             f.instance.pk: f.cleaned_data.get("expected_version")
             for f in formset.initial_forms
             if hasattr(f, "cleaned_data")
         }
         for obj in instances:
-            obj._change_reason = reason
-            if isinstance(obj, Workstream) and obj.pk in versions:
-                services.save_workstream(
-                    obj,
-                    expected_version=versions[obj.pk] or obj.version,
-                    reason=reason,
-                    user=request.user,
-                )
-            else:
-                services.ensure_history_baseline(obj)
-                obj.save()
+            services.save_object(
+                obj, reason=reason, user=request.user, expected_version=versions.get(obj.pk)
+            )
         formset.save_m2m()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -170,6 +172,40 @@ class HistoryAdmin(SimpleHistoryAdmin):
             # Lost the race between form validation and save: nothing was written.
             self.message_user(request, exc.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    # --- deleting: also with a reason ------------------------------------------------------
+
+    def delete_view(self, request, object_id, extra_context=None):
+        reason_form = ReasonForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and not reason_form.is_valid():
+            _without_post_data(request)  # show the confirmation again, with the error
+        extra_context = {**(extra_context or {}), "reason_form": reason_form}
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        services.delete_object(obj, reason=request.POST.get("change_reason", ""), user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_objects(
+            queryset, reason=request.POST.get("change_reason", ""), user=request.user
+        )
+
+    @admin.action(
+        description=_("Geselecteerde %(verbose_name_plural)s verwijderen"),
+        permissions=["delete"],
+    )
+    def delete_selected(self, request, queryset):
+        """Django's bulk delete, with a required reason that goes into every history record."""
+        confirming = bool(request.POST.get("post"))
+        reason_form = ReasonForm(request.POST if confirming else None)
+        if confirming and not reason_form.is_valid():
+            data = request.POST.copy()
+            del data["post"]
+            request.POST = data
+        response = django_delete_selected(self, request, queryset)
+        if response is not None:
+            response.context_data["reason_form"] = reason_form
+        return response
 
 
 # --- inlines -------------------------------------------------------------------------------
@@ -370,7 +406,7 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
     search_help_text = _("Zoek op tekst, of op een VM-nummer zoals 'VM 25'.")
     autocomplete_fields = ["ambition", "measure"]
     inlines = [LetterLinkInline]
-    actions = ["inform_parliament", "set_phase"]
+    actions = ["delete_selected", "inform_parliament", "set_phase"]
     fieldsets = [
         (_("Inhoud"), {"fields": ["theme", "ambition", "measure", "order", "explanation"]}),
         (_("Stand van zaken"), {"fields": ["phase", "status_text", "on_hold", "delay_reason"]}),
@@ -387,7 +423,7 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
                 ),
             },
         ),
-        (_("Reden van wijziging"), {"fields": ["change_reason", "expected_version"]}),
+        REASON_FIELDSET,
     ]
     readonly_fields = ["letters_display"]
 
@@ -494,19 +530,6 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
     @admin.display(description=_("TK laatst"), ordering="last_informed_on")
     def last_informed(self, obj):
         return nl_date(obj.last_informed_on) or "–"
-
-    def save_model(self, request, obj, form, change):
-        reason = self.change_reason(request, form)
-        if not change:
-            obj._change_reason = reason
-            obj.save()
-            return
-        services.save_workstream(
-            obj,
-            expected_version=form.cleaned_data.get("expected_version") or obj.version,
-            reason=reason,
-            user=request.user,
-        )
 
     # --- actions ---------------------------------------------------------------------------
 

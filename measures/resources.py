@@ -11,7 +11,8 @@ from import_export import fields, resources, widgets
 from . import services
 from .models import Ambition, ITDependency, Measure, Phase, Theme, Workstream
 
-IMPORT_REASON = _("Import uit spreadsheet")
+# Written into the audit trail: one record for everyone, so in Dutch whoever imports.
+IMPORT_REASON = "Import uit spreadsheet"
 
 
 class YesNoWidget(widgets.BooleanWidget):

@@ -1,13 +1,14 @@
 """Shared fixtures: the seed bijlage, the migrated data in transactional tests, a clean cache."""
 
 import pytest
-from django.core.management import call_command
 
 
 @pytest.fixture
 def bijlage(db):
-    """The real seed bijlage of 2024, loaded as `make run` does."""
-    call_command("loaddata", "bijlage_2024", verbosity=0)
+    """The real seed bijlage of 2024 with its first history, loaded as `make run` does."""
+    from measures.reports import load_seed
+
+    load_seed()
 
 
 @pytest.fixture
@@ -43,9 +44,9 @@ def _clear_cache():
 @pytest.fixture
 def published_seed(db):
     """The seed with its audit trail, published as the first report "Bijlage oktober 2024"."""
-    from measures.reports import ensure_seed_report
+    from measures.reports import ensure_seed_report, load_seed
 
-    call_command("loaddata", "bijlage_2024", verbosity=0)
+    load_seed()
     return ensure_seed_report()
 
 

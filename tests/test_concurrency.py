@@ -72,10 +72,10 @@ def test_the_service_refuses_a_save_from_an_old_version_and_writes_nothing(db):
     first = Workstream.objects.get(pk=row.pk)
     second = Workstream.objects.get(pk=row.pk)
     first.status_text = "Eerste"
-    services.save_workstream(first, expected_version=1, reason="een")
+    services.save_object(first, expected_version=1, reason="een")
     second.status_text = "Tweede"
     with pytest.raises(services.ConcurrentEditError) as excinfo:
-        services.save_workstream(second, expected_version=1, reason="twee")
+        services.save_object(second, expected_version=1, reason="twee")
     assert "Stand van zaken" in excinfo.value.message
     assert "Eerste" in excinfo.value.message
     row.refresh_from_db()
@@ -96,7 +96,7 @@ def test_two_simultaneous_saves_of_one_version_let_exactly_one_through():
             copy = Workstream.objects.get(pk=row.pk)
             copy.status_text = text
             barrier.wait()
-            services.save_workstream(copy, expected_version=1, reason=text)
+            services.save_object(copy, expected_version=1, reason=text)
             outcomes.append("saved")
         except services.ConcurrentEditError:
             outcomes.append("refused")
