@@ -2,21 +2,26 @@
 with per-field differences, no lost updates on rows, admin actions and spreadsheet import/export.
 """
 
+import datetime
 import re
+import secrets
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Prefetch
-from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -41,6 +46,7 @@ from .models import (
     Measure,
     MeasureDependency,
     ParliamentaryLetter,
+    PendingImport,
     Phase,
     Report,
     ReportState,
@@ -49,7 +55,13 @@ from .models import (
     Workstream,
 )
 from .reports import publish_report
-from .resources import WorkstreamResource
+from .resources import (
+    SheetError,
+    SheetXLSX,
+    WorkstreamResource,
+    check_upload_size,
+    read_sheet,
+)
 from .templatetags.bijlage import nl_date, phase_icon
 
 
@@ -380,8 +392,148 @@ _DELAY_SHORT = {
 _VM_SEARCH = re.compile(r"^\s*(?:vm\s*)?(\d{1,3})\s*$", re.IGNORECASE)
 
 
+class SheetImportMixin(ImportExportMixin):
+    """django-import-export's preview-then-confirm import, made safe for real operation.
+
+    The upload is read by ``resources.read_sheet`` (size, unpacked size, line limits; formulas
+    refused by cell), checked as a whole (columns, doubled ids) before the preview, and waits
+    for its confirmation as a ``PendingImport`` in the database: any app server can confirm it,
+    only the user who previewed it can, and nothing is left in a temporary folder.
+    """
+
+    import_formats = [base_formats.CSV, SheetXLSX]
+    export_formats = [base_formats.CSV, SheetXLSX]
+    import_template_name = "admin/measures/workstream/import.html"
+
+    def _import_page(self, request, form, status=200, **context):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Rijen importeren"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "fields_list": [
+                (
+                    WorkstreamResource.get_display_name(),
+                    WorkstreamResource().column_names(readonly=False),
+                )
+            ],
+            "import_error_display": self.import_error_display,
+            **context,
+        }
+        return TemplateResponse(request, [self.import_template_name], context, status=status)
+
+    def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_import_form(request)
+        if request.method != "POST" or not form.is_valid():
+            return self._import_page(request, form)
+        upload = form.cleaned_data["import_file"]
+        file_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+        extension = file_format.get_extension()
+        try:
+            check_upload_size(upload.size)  # before reading it into memory
+            content = upload.read()
+            dataset = read_sheet(content, extension)
+        except SheetError as error:
+            for message in error.messages:
+                form.add_error("import_file", message)
+            return self._import_page(request, form, status=400)
+        resource = WorkstreamResource()
+        result = resource.import_data(dataset, dry_run=True, raise_errors=False, user=request.user)
+        errors = resource.line_errors(result)
+        context = {"result": result, "import_errors": errors, "ignored": resource.ignored}
+        if errors:
+            return self._import_page(request, form, status=400, **context)
+        PendingImport.objects.filter(
+            created_at__lt=timezone.now()
+            - datetime.timedelta(minutes=settings.IMPORT_PENDING_MINUTES)
+        ).delete()
+        PendingImport.objects.filter(user=request.user).delete()  # one pending upload per user
+        pending = PendingImport.objects.create(
+            token=secrets.token_urlsafe(32),
+            user=request.user,
+            file_name=upload.name[:255],
+            file_format=extension,
+            content=content,
+        )
+        confirm_form = self.get_confirm_form_class(request)(
+            initial={
+                "import_file_name": pending.token,
+                "original_file_name": pending.file_name,
+                "format": form.cleaned_data["format"],
+                "resource": "",
+            }
+        )
+        return self._import_page(request, form, confirm_form=confirm_form, **context)
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        pending = PendingImport.objects.filter(
+            token=str(request.POST.get("import_file_name", ""))[:64], user=request.user
+        ).first()
+        if pending is None:
+            return self._import_page(
+                request,
+                self.get_import_form_class(request)(
+                    self.get_import_formats(), self.get_import_resource_classes(request)
+                ),
+                status=400,
+                import_errors=[
+                    _(
+                        "Deze import bestaat niet (meer): hij is al uitgevoerd, verlopen of "
+                        "van iemand anders. Kies het bestand opnieuw."
+                    )
+                ],
+            )
+        try:
+            dataset = read_sheet(bytes(pending.content), pending.file_format)
+            resource = WorkstreamResource()
+            result = resource.import_data(
+                dataset,
+                dry_run=False,
+                raise_errors=False,
+                user=request.user,
+                retain_instance_in_row_result=True,  # for the admin log
+            )
+            errors = resource.line_errors(result)
+        except SheetError as error:
+            errors = error.messages
+            result = None
+        finally:
+            pending.delete()
+        if errors:
+            return self._import_page(
+                request,
+                self.get_import_form_class(request)(
+                    self.get_import_formats(), self.get_import_resource_classes(request)
+                ),
+                status=409,
+                result=result,
+                import_errors=[_("Er is niets geïmporteerd."), *errors],
+            )
+        return self.process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        self.message_user(
+            request,
+            _("Import klaar: %(changed)s gewijzigd, %(new)s nieuw, %(same)s ongewijzigd.")
+            % {
+                "changed": totals["update"],
+                "new": totals["new"],
+                "same": totals["skip"],
+            },
+            messages.SUCCESS,
+        )
+
+
 @admin.register(Workstream)
-class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
+class WorkstreamAdmin(SheetImportMixin, HistoryAdmin):
     form = WorkstreamAdminForm
     resource_classes = [WorkstreamResource]
     list_display = [

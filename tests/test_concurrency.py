@@ -1,6 +1,11 @@
 """No lost updates: of two people saving the same row, the second is refused and told why."""
 
+import os
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -11,6 +16,8 @@ from measures import services
 from measures.models import Workstream
 from tests.admin_forms import form_data
 from tests.factories import UserFactory, WorkstreamFactory
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def logged_in(username):
@@ -131,3 +138,35 @@ def test_a_row_edited_under_its_measure_from_a_stale_page_is_refused_too(bijlage
     assert "gewijzigd door anna" in response.content.decode()
     row.refresh_from_db()
     assert row.status_text == "Anna was eerst."
+
+
+@pytest.mark.skipif(
+    "connection.vendor != 'sqlite'", reason="the SQLite lock; PostgreSQL is tested above"
+)
+def test_on_sqlite_two_processes_saving_one_row_at_once_give_a_conflict_not_a_lock_error(
+    tmp_path,
+):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+
+    def manage(*args):
+        subprocess.run(
+            [sys.executable, "manage.py", *args, "-v", "0"], env=env, check=True, cwd=ROOT
+        )
+
+    manage("migrate")
+    manage("loaddata", "bijlage_2024")
+    start_at = str(time.time() + 3)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "tests/concurrent_save.py", "3", text, start_at],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for text in ("Anna", "Bram")
+    ]
+    outcomes = sorted(p.communicate(timeout=60)[0].strip() for p in processes)
+    assert outcomes == ["refused", "saved"]

@@ -142,9 +142,7 @@ def test_deleting_a_row_asks_for_a_reason_and_keeps_it_in_the_history(bijlage, c
     assert reasons == ["Seed: bijlage oktober 2024", "Dubbel"]
 
 
-def test_bulk_delete_asks_for_a_reason_and_writes_it_into_every_history_record(
-    bijlage, client
-):
+def test_bulk_delete_asks_for_a_reason_and_writes_it_into_every_history_record(bijlage, client):
     editor = UserFactory(username="bea", role="Functioneel beheerder")
     client.force_login(editor)
     url = reverse("admin:measures_workstream_changelist")
