@@ -170,3 +170,37 @@ def test_on_sqlite_two_processes_saving_one_row_at_once_give_a_conflict_not_a_lo
     ]
     outcomes = sorted(p.communicate(timeout=60)[0].strip() for p in processes)
     assert outcomes == ["refused", "saved"]
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "anna_value", "bram_value"),
+    [
+        ("measure", "description", "Omschrijving van Anna.", "Omschrijving van Bram."),
+        ("ambition", "name", "Ambitie volgens Anna", "Ambitie volgens Bram"),
+        ("footnote", "text", "Voetnoot van Anna.", "Voetnoot van Bram."),
+        ("parliamentaryletter", "title", "Brief volgens Anna", "Brief volgens Bram"),
+        ("measuredependency", "note", "Noot van Anna", "Noot van Bram"),
+    ],
+)
+def test_two_people_saving_the_same_object_the_second_is_refused_with_what_changed(
+    bijlage, model, field, anna_value, bram_value
+):
+    from django.apps import apps
+
+    obj = apps.get_model("measures", model).objects.order_by("pk").first()
+    url = reverse(f"admin:measures_{model}_change", args=[obj.pk])
+    anna, bram = logged_in("anna"), logged_in("bram")
+    form_anna, form_bram = form_data(anna.get(url)), form_data(bram.get(url))
+    assert form_anna["expected_version"] == "1"
+
+    response = anna.post(url, {**form_anna, field: anna_value, "change_reason": "Anna"})
+    assert response.status_code == 302
+    response = bram.post(url, {**form_bram, field: bram_value, "change_reason": "Bram"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "gewijzigd door anna" in html and "niets overschreven" in html
+    assert anna_value in html
+    obj.refresh_from_db()
+    assert getattr(obj, field) == anna_value
+    assert obj.version == 2
