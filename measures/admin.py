@@ -392,6 +392,9 @@ _DELAY_SHORT = {
 _VM_SEARCH = re.compile(r"^\s*(?:vm\s*)?(\d{1,3})\s*$", re.IGNORECASE)
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
 class SheetImportMixin(ImportExportMixin):
     """django-import-export's preview-then-confirm import, made safe for real operation.
 
@@ -454,7 +457,7 @@ class SheetImportMixin(ImportExportMixin):
         pending = PendingImport.objects.create(
             token=secrets.token_urlsafe(32),
             user=request.user,
-            file_name=upload.name[:255],
+            file_name=upload.name.replace("\x00", "")[:255],
             file_format=extension,
             content=content,
         )
@@ -473,9 +476,12 @@ class SheetImportMixin(ImportExportMixin):
             raise PermissionDenied
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        pending = PendingImport.objects.filter(
-            token=str(request.POST.get("import_file_name", ""))[:64], user=request.user
-        ).first()
+        token = str(request.POST.get("import_file_name", ""))
+        pending = (
+            PendingImport.objects.filter(token=token, user=request.user).first()
+            if _TOKEN.fullmatch(token)  # anything else (a path, a NUL byte) is no token of ours
+            else None
+        )
         if pending is None:
             return self._import_page(
                 request,

@@ -249,6 +249,14 @@ def test_every_line_error_is_dutch_and_names_its_line_and_column(client, editor)
     assert "ConversionSyntax" not in text and "matching query" not in text
 
 
+def test_a_nul_byte_in_a_cell_is_refused_with_its_line_and_column(client, editor):
+    headers, rows = exported_rows()
+    rows[2][headers.index("notities")] = "kapot\x00"
+    response = preview(client, sheet(rows, headers), name="rijen\x00.csv")
+    assert response.status_code == 400
+    assert "Regel 4, kolom “notities”: bevat een NUL-teken." in page_text(response)
+
+
 # --- limits ----------------------------------------------------------------------------------
 
 
@@ -284,7 +292,9 @@ def test_an_xlsx_that_unpacks_too_large_is_refused_before_it_is_read(client, edi
 # --- the pending upload ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["victim-secret.txt", "../../etc/passwd", "", "x" * 500])
+@pytest.mark.parametrize(
+    "name", ["victim-secret.txt", "../../etc/passwd", "", "x" * 500, "\x00" * 30, "a\x00" * 20]
+)
 def test_confirming_anything_but_your_own_preview_is_refused_without_touching_files(
     client, editor, name
 ):
