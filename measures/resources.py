@@ -397,6 +397,7 @@ class WorkstreamResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.ignored = []  # read-only cells that differ from the data: reported, not imported
         self._rows = None
+        self._readonly_values = {}
 
     def get_queryset(self):
         return Workstream.objects.for_overview()
@@ -485,7 +486,19 @@ class WorkstreamResource(resources.ModelResource):
             text = str(unescape_cell(value) or "").strip()
             if text.isdigit():
                 ids.add(int(text))
-        self._rows = {row.pk: row for row in self.get_queryset().filter(pk__in=ids)}
+        # The rows without their prefetched letters and numbers: the import copies each row it
+        # reads (for the preview's differences), and those copies must stay small.
+        self._rows = {row.pk: row for row in self._import_queryset().filter(pk__in=ids)}
+        readonly = [f for f in self.get_export_fields() if f.readonly]
+        self._readonly_values = {
+            row.pk: {f.column_name: str(self.export_field(f, row) or "") for f in readonly}
+            for row in self.get_queryset().filter(pk__in=ids)
+        }
+
+    def _import_queryset(self):
+        return Workstream.objects.select_related(
+            "theme", "ambition", "measure", "phase", "it_dependency"
+        )
 
     # --- import: each line -----------------------------------------------------------------
 
@@ -502,7 +515,7 @@ class WorkstreamResource(resources.ModelResource):
         if pk is None:
             return None
         if self._rows is None:
-            self._rows = {r.pk: r for r in self.get_queryset().filter(pk=pk)}
+            self._rows = {r.pk: r for r in self._import_queryset().filter(pk=pk)}
         if pk not in self._rows:
             raise ValidationError(
                 {
@@ -516,6 +529,8 @@ class WorkstreamResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         stored_version = None if instance._state.adding else instance.version
+        if stored_version is not None:
+            self._note_ignored(instance, row, kwargs.get("row_number"))
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -526,8 +541,6 @@ class WorkstreamResource(resources.ModelResource):
                 errors["version"] = [_("Vul de versie in; die staat in de export.")]
             elif instance.version != stored_version:
                 errors["version"] = [self.stale_message(instance, instance.version)]
-        if stored_version is not None:
-            self._note_ignored(instance, row, kwargs.get("row_number"))
         if errors:
             raise ValidationError(errors)
 
@@ -551,7 +564,7 @@ class WorkstreamResource(resources.ModelResource):
             if not field.readonly or field.column_name not in row:
                 continue
             sheet = "" if row[field.column_name] is None else str(row[field.column_name]).strip()
-            current = str(self.export_field(field, instance) or "")
+            current = self._readonly_values.get(instance.pk, {}).get(field.column_name, "")
             if sheet != current:
                 self.ignored.append(
                     _(
