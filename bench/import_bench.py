@@ -106,12 +106,14 @@ def import_sheet(client, content: bytes, file_format: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--lines", type=int, default=GENERATED_ROWS)
+    parser.add_argument("--formats", default="csv,xlsx")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
     if not Workstream.objects.exists():
         load_seed()
-    generate_rows(GENERATED_ROWS - Workstream.objects.count())  # 10,000 lines: the limit
+    generate_rows(args.lines - Workstream.objects.count())  # 10,000 lines: the limit
     # The generated rows break the on-hold rules the import checks on a changed line.
     Workstream.objects.update(on_hold=False)
     Workstream.objects.filter(delay_reason="other", status_text="").update(delay_reason="")
@@ -129,7 +131,7 @@ def main() -> None:
         "| confirm ms (wall / CPU) | confirm MiB |"
     )
     print("|---|---|---:|---:|---:|---:|---:|")
-    for file_format in ("csv", "xlsx"):
+    for file_format in args.formats.split(","):
         for case in ("untouched", "all changed"):
             results = []
             for run in range(args.runs):
