@@ -1,11 +1,10 @@
 """The figures of the dashboard, and the geometry of its server-side SVG bar chart."""
 
-import datetime
-
 from .compare import compare_rows
-from .models import Phase, Workstream
+from .filters import overdue_condition
 from .reports import last_published
-from .rows import build_rows, group_by_theme
+from .rows import group_by_theme
+from .sources import ReportSource
 
 # Fill colours of the chart (Rijkshuisstijl palette); the table beside it carries the figures.
 PHASE_FILLS = {
@@ -22,13 +21,13 @@ CHART_GAP = 8
 CHART_TOP = 8
 
 
-def phase_counts_per_theme(rows: list[dict], phase_codes: list[str]) -> list[dict]:
+def phase_counts_per_theme(rows, phase_codes: list[str]) -> list[dict]:
     """Per theme (in table order): how many rows are in each phase, and the total."""
     result = []
     for theme, theme_rows in group_by_theme(rows):
         counts = {code: 0 for code in phase_codes}
         for row in theme_rows:
-            counts[row["phase"]] = counts.get(row["phase"], 0) + 1
+            counts[row.phase] = counts.get(row.phase, 0) + 1
         result.append(
             {
                 "theme": theme,
@@ -89,21 +88,21 @@ def bar_chart(per_theme: list[dict], phases: list) -> dict:
     }
 
 
-def dashboard_context(today: datetime.date) -> dict:
-    """Everything the dashboard shows, from the live rows and the last two reports."""
-    phases = list(Phase.objects.all())
+def dashboard_context(source) -> dict:
+    """Everything the dashboard shows, from a source's rows and the last two reports."""
+    phases = source.legend()
     codes = [phase.code for phase in phases]
-    rows = build_rows(Workstream.objects.for_overview())
+    rows = list(source.rows())
     per_theme = phase_counts_per_theme(rows, codes)
     totals = [sum(item["counts"][i] for item in per_theme) for i in range(len(codes))]
 
     reports = last_published(2)
     moved = None
     if len(reports) == 2:
-        comparison = compare_rows(reports[0].rows, reports[1].rows)
-        moved = comparison.with_kind("phase")
+        older, newer = (list(ReportSource(report).rows()) for report in reports)
+        moved = compare_rows(older, newer).with_kind("phase")
 
-    today_iso = today.isoformat()
+    overdue = overdue_condition(source.as_of).test
     return {
         "phases": phases,
         "per_theme": per_theme,
@@ -112,14 +111,8 @@ def dashboard_context(today: datetime.date) -> dict:
         "chart": bar_chart(per_theme, phases),
         "last_two_reports": reports,
         "moved_phase": moved,
-        "overdue": [
-            row
-            for row in rows
-            if row["target_date"]
-            and row["target_date"] < today_iso
-            and row["phase"] != "implemented"
-        ],
-        "waiting_for_it": [row for row in rows if row["it_dependency"]],
-        "waiting_for_measure": [row for row in rows if row["depends_on"]],
+        "overdue": [row for row in rows if overdue(row)],
+        "waiting_for_it": [row for row in rows if row.it_dependency],
+        "waiting_for_measure": [row for row in rows if row.depends_on],
         "phase_names": {phase.code: phase.short_label for phase in phases},
     }

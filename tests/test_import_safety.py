@@ -13,8 +13,8 @@ from django.urls import reverse
 from measures import services
 from measures.models import PendingImport, Workstream
 from measures.resources import WorkstreamResource
-from measures.rows import build_rows
 from tests.factories import UserFactory
+from tests.rows import live_rows
 
 IMPORT_URL = "admin:measures_workstream_import"
 CONFIRM_URL = "admin:measures_workstream_process_import"
@@ -22,7 +22,7 @@ FORMATS = {"csv": "0", "xlsx": "1"}
 
 
 def snapshot():
-    return build_rows(Workstream.objects.for_overview())
+    return live_rows()
 
 
 def history_count():

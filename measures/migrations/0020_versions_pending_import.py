@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0011_reports_roles'),
+        ('measures', '0013_workstream_table_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
