@@ -2,20 +2,26 @@
 with per-field differences, no lost updates on rows, admin actions and spreadsheet import/export.
 """
 
+import datetime
 import re
+import secrets
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Prefetch
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -26,6 +32,7 @@ from .forms import (
     InformParliamentForm,
     MeasureAdminForm,
     ParliamentaryLetterAdminForm,
+    ReasonForm,
     SetPhaseForm,
     WorkstreamAdminForm,
     WorkstreamInlineForm,
@@ -39,6 +46,7 @@ from .models import (
     Measure,
     MeasureDependency,
     ParliamentaryLetter,
+    PendingImport,
     Phase,
     Report,
     ReportState,
@@ -46,7 +54,13 @@ from .models import (
     VMNumber,
     Workstream,
 )
-from .resources import WorkstreamResource
+from .resources import (
+    SheetError,
+    SheetXLSX,
+    WorkstreamResource,
+    check_upload_size,
+    read_sheet,
+)
 from .templatetags.bijlage import nl_date, phase_icon
 
 
@@ -63,19 +77,32 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
         return "" if shown == services.display_value(field, None) else shown
 
 
-REASON_FIELDSET = (_("Reden van wijziging"), {"fields": ["change_reason"]})
+REASON_FIELDSET = (_("Reden van wijziging"), {"fields": ["change_reason", "expected_version"]})
+_FORM_ONLY_FIELDS = {"change_reason", "expected_version"}
+
+
+def _without_post_data(request):
+    """The request as a GET without data: shows a confirmation page again instead of acting."""
+    request.POST = QueryDict()
+    request.method = "GET"
+    return request
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """Admin with a required change reason on every save, and history that nobody can edit.
+    """Admin with a required change reason on every save and delete, a version check on every
+    form, and history that nobody can edit.
 
-    The reason goes into ``history_change_reason`` of the saved object and of every inline
-    object saved with it.
+    Every write goes through ``services`` (save_object, delete_object), which stamps the reason
+    and the user on the history of the saved object and of every inline object saved with it.
     """
 
     form = ChangeReasonForm
     history_list_per_page = 50
     object_history_list_template = "admin/measures/object_history_list.html"
+    delete_confirmation_template = "admin/measures/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/measures/delete_selected_confirmation.html"
+    # Ours instead of the site-wide one of Django: the same page, with the reason.
+    actions = ["delete_selected"]
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -111,8 +138,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if self.fieldsets is None:
-            # Derived from the form: move the reason into its own fieldset at the end.
-            fields = [f for f in fieldsets[0][1]["fields"] if f != "change_reason"]
+            # Derived from the form: move the reason and version into their own fieldset.
+            fields = [f for f in fieldsets[0][1]["fields"] if f not in _FORM_ONLY_FIELDS]
             fieldsets = [(None, {"fields": fields})]
             if self._can_save(request, obj):
                 fieldsets.append(REASON_FIELDSET)
@@ -126,40 +153,27 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return form.cleaned_data.get("change_reason", "")
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = self.change_reason(request, form)
-        if change:
-            services.ensure_history_baseline(obj)
-        super().save_model(request, obj, form, change)
-
-    def delete_model(self, request, obj):
-        services.ensure_history_baseline(obj)
-        obj._change_reason = services.DELETED_REASON
-        super().delete_model(request, obj)
+        services.save_object(
+            obj,
+            reason=self.change_reason(request, form),
+            user=request.user,
+            expected_version=form.cleaned_data.get("expected_version") if change else None,
+        )
 
     def save_formset(self, request, form, formset, change):
         reason = self.change_reason(request, form)
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            services.ensure_history_baseline(obj)
-            obj._change_reason = reason
-            obj.delete()
+            services.delete_object(obj, reason=reason, user=request.user)
         versions = {
             f.instance.pk: f.cleaned_data.get("expected_version")
             for f in formset.initial_forms
             if hasattr(f, "cleaned_data")
         }
         for obj in instances:
-            obj._change_reason = reason
-            if isinstance(obj, Workstream) and obj.pk in versions:
-                services.save_workstream(
-                    obj,
-                    expected_version=versions[obj.pk] or obj.version,
-                    reason=reason,
-                    user=request.user,
-                )
-            else:
-                services.ensure_history_baseline(obj)
-                obj.save()
+            services.save_object(
+                obj, reason=reason, user=request.user, expected_version=versions.get(obj.pk)
+            )
         formset.save_m2m()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -169,6 +183,40 @@ class HistoryAdmin(SimpleHistoryAdmin):
             # Lost the race between form validation and save: nothing was written.
             self.message_user(request, exc.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    # --- deleting: also with a reason ------------------------------------------------------
+
+    def delete_view(self, request, object_id, extra_context=None):
+        reason_form = ReasonForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and not reason_form.is_valid():
+            _without_post_data(request)  # show the confirmation again, with the error
+        extra_context = {**(extra_context or {}), "reason_form": reason_form}
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        services.delete_object(obj, reason=request.POST.get("change_reason", ""), user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_objects(
+            queryset, reason=request.POST.get("change_reason", ""), user=request.user
+        )
+
+    @admin.action(
+        description=_("Geselecteerde %(verbose_name_plural)s verwijderen"),
+        permissions=["delete"],
+    )
+    def delete_selected(self, request, queryset):
+        """Django's bulk delete, with a required reason that goes into every history record."""
+        confirming = bool(request.POST.get("post"))
+        reason_form = ReasonForm(request.POST if confirming else None)
+        if confirming and not reason_form.is_valid():
+            data = request.POST.copy()
+            del data["post"]
+            request.POST = data
+        response = django_delete_selected(self, request, queryset)
+        if response is not None:
+            response.context_data["reason_form"] = reason_form
+        return response
 
 
 # --- inlines -------------------------------------------------------------------------------
@@ -343,8 +391,154 @@ _DELAY_SHORT = {
 _VM_SEARCH = re.compile(r"^\s*(?:vm\s*)?(\d{1,3})\s*$", re.IGNORECASE)
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+class SheetImportMixin(ImportExportMixin):
+    """django-import-export's preview-then-confirm import, made safe for real operation.
+
+    The upload is read by ``resources.read_sheet`` (size, unpacked size, line limits; formulas
+    refused by cell), checked as a whole (columns, doubled ids) before the preview, and waits
+    for its confirmation as a ``PendingImport`` in the database: any app server can confirm it,
+    only the user who previewed it can, and nothing is left in a temporary folder.
+    """
+
+    import_formats = [base_formats.CSV, SheetXLSX]
+    export_formats = [base_formats.CSV, SheetXLSX]
+    import_template_name = "admin/measures/workstream/import.html"
+
+    def _import_page(self, request, form, status=200, **context):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Rijen importeren"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "fields_list": [
+                (
+                    WorkstreamResource.get_display_name(),
+                    WorkstreamResource().column_names(readonly=False),
+                )
+            ],
+            "import_error_display": self.import_error_display,
+            **context,
+        }
+        return TemplateResponse(request, [self.import_template_name], context, status=status)
+
+    def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_import_form(request)
+        if request.method != "POST" or not form.is_valid():
+            return self._import_page(request, form)
+        upload = form.cleaned_data["import_file"]
+        file_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+        extension = file_format.get_extension()
+        try:
+            check_upload_size(upload.size)  # before reading it into memory
+            content = upload.read()
+            dataset = read_sheet(content, extension)
+        except SheetError as error:
+            for message in error.messages:
+                form.add_error("import_file", message)
+            return self._import_page(request, form, status=400)
+        resource = WorkstreamResource()
+        result = resource.import_data(dataset, dry_run=True, raise_errors=False, user=request.user)
+        errors = resource.line_errors(result)
+        context = {"result": result, "import_errors": errors, "ignored": resource.ignored}
+        if errors:
+            return self._import_page(request, form, status=400, **context)
+        PendingImport.objects.filter(
+            created_at__lt=timezone.now()
+            - datetime.timedelta(minutes=settings.IMPORT_PENDING_MINUTES)
+        ).delete()
+        PendingImport.objects.filter(user=request.user).delete()  # one pending upload per user
+        pending = PendingImport.objects.create(
+            token=secrets.token_urlsafe(32),
+            user=request.user,
+            file_name=upload.name.replace("\x00", "")[:255],
+            file_format=extension,
+            content=content,
+        )
+        confirm_form = self.get_confirm_form_class(request)(
+            initial={
+                "import_file_name": pending.token,
+                "original_file_name": pending.file_name,
+                "format": form.cleaned_data["format"],
+                "resource": "",
+            }
+        )
+        return self._import_page(request, form, confirm_form=confirm_form, **context)
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        token = str(request.POST.get("import_file_name", ""))
+        pending = (
+            PendingImport.objects.filter(token=token, user=request.user).first()
+            if _TOKEN.fullmatch(token)  # anything else (a path, a NUL byte) is no token of ours
+            else None
+        )
+        if pending is None:
+            return self._import_page(
+                request,
+                self.get_import_form_class(request)(
+                    self.get_import_formats(), self.get_import_resource_classes(request)
+                ),
+                status=400,
+                import_errors=[
+                    _(
+                        "Deze import bestaat niet (meer): hij is al uitgevoerd, verlopen of "
+                        "van iemand anders. Kies het bestand opnieuw."
+                    )
+                ],
+            )
+        try:
+            dataset = read_sheet(bytes(pending.content), pending.file_format)
+            resource = WorkstreamResource()
+            result = resource.import_data(
+                dataset,
+                dry_run=False,
+                raise_errors=False,
+                user=request.user,
+                retain_instance_in_row_result=True,  # for the admin log
+            )
+            errors = resource.line_errors(result)
+        except SheetError as error:
+            errors = error.messages
+            result = None
+        finally:
+            pending.delete()
+        if errors:
+            return self._import_page(
+                request,
+                self.get_import_form_class(request)(
+                    self.get_import_formats(), self.get_import_resource_classes(request)
+                ),
+                status=409,
+                result=result,
+                import_errors=[_("Er is niets geïmporteerd."), *errors],
+            )
+        return self.process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        self.message_user(
+            request,
+            _("Import klaar: %(changed)s gewijzigd, %(new)s nieuw, %(same)s ongewijzigd.")
+            % {
+                "changed": totals["update"],
+                "new": totals["new"],
+                "same": totals["skip"],
+            },
+            messages.SUCCESS,
+        )
+
+
 @admin.register(Workstream)
-class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
+class WorkstreamAdmin(SheetImportMixin, HistoryAdmin):
     form = WorkstreamAdminForm
     resource_classes = [WorkstreamResource]
     list_display = [
@@ -370,7 +564,7 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
     search_help_text = _("Zoek op tekst, of op een VM-nummer zoals 'VM 25'.")
     autocomplete_fields = ["ambition", "measure"]
     inlines = [LetterLinkInline]
-    actions = ["inform_parliament", "set_phase"]
+    actions = ["delete_selected", "inform_parliament", "set_phase"]
     fieldsets = [
         (_("Inhoud"), {"fields": ["theme", "ambition", "measure", "order", "explanation"]}),
         (_("Stand van zaken"), {"fields": ["phase", "status_text", "on_hold", "delay_reason"]}),
@@ -388,7 +582,7 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
                 ),
             },
         ),
-        (_("Reden van wijziging"), {"fields": ["change_reason", "expected_version"]}),
+        REASON_FIELDSET,
     ]
     readonly_fields = ["letters_display"]
 
@@ -524,19 +718,6 @@ class WorkstreamAdmin(ImportExportMixin, HistoryAdmin):
     @admin.display(description=_("TK laatst"), ordering="last_informed_on")
     def last_informed(self, obj):
         return nl_date(obj.last_informed_on) or "–"
-
-    def save_model(self, request, obj, form, change):
-        reason = self.change_reason(request, form)
-        if not change:
-            obj._change_reason = reason
-            obj.save()
-            return
-        services.save_workstream(
-            obj,
-            expected_version=form.cleaned_data.get("expected_version") or obj.version,
-            reason=reason,
-            user=request.user,
-        )
 
     # --- actions ---------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""Admin forms: a required reason for every change, the row version, VM numbers and Kamerstukken
-as text, and the forms of the intermediate pages of the admin actions."""
+"""Admin forms: a required reason for every change, the version the form was opened on, VM
+numbers and Kamerstukken as text, and the forms of the intermediate pages of the admin actions."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -24,14 +24,8 @@ def reason_field(**kwargs):
     )
 
 
-class ChangeReasonForm(forms.ModelForm):
-    """A model form that asks why the change is made."""
-
-    change_reason = reason_field()
-
-
 class VersionCheckMixin(forms.Form):
-    """Carries the version of the row the form was loaded with and refuses a stale save."""
+    """Carries the version the object had when the form was opened and refuses a stale save."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -46,20 +40,33 @@ class VersionCheckMixin(forms.Form):
             expected = cleaned.get("expected_version")
             if expected is None:
                 raise forms.ValidationError(
-                    _("Het formulier mist de versie van de rij. Open de rij opnieuw."),
+                    _("Het formulier mist de versie. Open het formulier opnieuw."),
                     code="missing_version",
                 )
+            model = type(self.instance)
             current = (
-                Workstream.objects.filter(pk=self.instance.pk)
+                model._default_manager.filter(pk=self.instance.pk)
                 .values_list("version", flat=True)
                 .first()
             )
             if current is not None and current != expected:
-                conflict = services.ConcurrentEditError(self.instance.pk, expected)
+                conflict = services.ConcurrentEditError(model, self.instance.pk, expected)
                 raise forms.ValidationError(
                     [forms.ValidationError(line, code="concurrent_edit") for line in conflict.lines]
                 )
         return cleaned
+
+
+class ChangeReasonForm(VersionCheckMixin, forms.ModelForm):
+    """A model form that asks why the change is made and remembers the version it was opened on."""
+
+    change_reason = reason_field()
+
+
+class ReasonForm(forms.Form):
+    """Only the reason: for deleting (one object or a selection)."""
+
+    change_reason = reason_field()
 
 
 WORKSTREAM_FIELDS = [
@@ -78,7 +85,7 @@ WORKSTREAM_FIELDS = [
 ]
 
 
-class WorkstreamAdminForm(VersionCheckMixin, ChangeReasonForm):
+class WorkstreamAdminForm(ChangeReasonForm):
     """The change form of a row."""
 
     class Meta:

@@ -44,7 +44,17 @@ class DelayReason(models.TextChoices):
     OTHER = "other", _("Anders")
 
 
-class Theme(models.Model):
+class Versioned(models.Model):
+    """A model that staff edit: its version goes up on every save through ``services.save_object``,
+    so a form opened on an older version is refused instead of overwriting someone's work."""
+
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Theme(Versioned):
     """A bold section row of the bijlage ("Verrekening"), grouping ambitions in a fixed order."""
 
     name = models.CharField(_("naam"), max_length=200, unique=True)
@@ -64,7 +74,7 @@ class Theme(models.Model):
         return (self.slug,)
 
 
-class Phase(models.Model):
+class Phase(Versioned):
     """One of the four phases of the legend, with its icon."""
 
     code = models.CharField(_("code"), max_length=32, unique=True, choices=PhaseCode.choices)
@@ -88,7 +98,7 @@ class Phase(models.Model):
         return (self.code,)
 
 
-class ITDependency(models.Model):
+class ITDependency(Versioned):
     """Something in the IT landscape (IV) that a row waits for."""
 
     name = models.CharField(_("naam"), max_length=200, unique=True)
@@ -104,7 +114,7 @@ class ITDependency(models.Model):
         return self.name
 
 
-class Ambition(models.Model):
+class Ambition(Versioned):
     """A goal of the collection strategy (invorderingsstrategie), on a page of that document."""
 
     theme = models.ForeignKey(
@@ -134,7 +144,7 @@ class MeasureQuerySet(models.QuerySet):
         return self.prefetch_related("vm_numbers")
 
 
-class Measure(models.Model):
+class Measure(Versioned):
     """An improvement measure (verbetermaatregel), identified by zero or more VM numbers."""
 
     name = models.CharField(_("naam"), max_length=300)
@@ -165,7 +175,7 @@ class Measure(models.Model):
         return format_vm_numbers(self.numbers)
 
 
-class VMNumber(models.Model):
+class VMNumber(Versioned):
     """One VM number; the database guarantees it belongs to at most one measure."""
 
     number = models.PositiveSmallIntegerField(
@@ -205,7 +215,7 @@ class VMNumber(models.Model):
         super().validate_unique(exclude=exclude)
 
 
-class ParliamentaryLetter(models.Model):
+class ParliamentaryLetter(Versioned):
     """A letter to the Tweede Kamer in which it was informed, optionally a Kamerstuk."""
 
     date = models.DateField(_("datum"))
@@ -292,7 +302,7 @@ class WorkstreamQuerySet(models.QuerySet):
         )
 
 
-class Workstream(models.Model):
+class Workstream(Versioned):
     """A row of the bijlage: one ambition pursued through one measure, with its own status."""
 
     theme = models.ForeignKey(
@@ -362,7 +372,6 @@ class Workstream(models.Model):
         related_name="workstreams",
         blank=True,
     )
-    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
     history = HistoricalRecords()
 
@@ -405,7 +414,7 @@ class Workstream(models.Model):
         return bool(self.delay_reason)
 
 
-class LetterLink(models.Model):
+class LetterLink(Versioned):
     """That the Tweede Kamer was informed about a row in a letter (with its own history)."""
 
     workstream = models.ForeignKey(
@@ -431,7 +440,7 @@ class LetterLink(models.Model):
         return str(self.letter)
 
 
-class Footnote(models.Model):
+class Footnote(Versioned):
     """A numbered footnote of the bijlage, marked on a row's explanation or its letter dates."""
 
     class Location(models.TextChoices):
@@ -478,7 +487,7 @@ class Footnote(models.Model):
         return f"{self.number}. {self.text[:60]}"
 
 
-class MeasureDependency(models.Model):
+class MeasureDependency(Versioned):
     """One measure waits for another ("afhankelijk van implementatie van ...")."""
 
     measure = models.ForeignKey(
@@ -823,3 +832,22 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.round}: {self.get_kind_display()} → {self.email}"
+class PendingImport(models.Model):
+    """An uploaded spreadsheet between its preview and the confirmation, kept in the database so
+    that any app server can confirm it; only the user who previewed it may confirm it."""
+
+    token = models.CharField(_("kenmerk"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("gebruiker"), on_delete=models.CASCADE
+    )
+    file_name = models.CharField(_("bestandsnaam"), max_length=255)
+    file_format = models.CharField(_("formaat"), max_length=8)
+    content = models.BinaryField(_("inhoud"))
+    created_at = models.DateTimeField(_("geüpload op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import in afwachting")
+        verbose_name_plural = _("imports in afwachting")
+
+    def __str__(self):
+        return self.file_name

@@ -204,6 +204,28 @@ def seed_moment(date: datetime.date = SEED_DATE) -> datetime.datetime:
     return datetime.datetime.combine(date, datetime.time(23, 59, 59), tz)
 
 
+SEED_REASON = "Seed: bijlage oktober 2024"
+
+
+def load_seed() -> int:
+    """Load the seed fixture and give it its audit trail, in one transaction: the seed never
+    exists without history (so every later change has a first version to be compared with)."""
+    from django.core.management import call_command
+
+    with transaction.atomic():
+        call_command("loaddata", "bijlage_2024", verbosity=0)
+        create_initial_history(seed_moment())
+    return Workstream.objects.count()
+
+
+def staff_edits_exist() -> bool:
+    """Whether anything in the audit trail was written by someone other than the seed."""
+    return any(
+        model.history.exclude(history_change_reason=SEED_REASON).exists()
+        for model in HISTORY_MODELS
+    )
+
+
 def create_initial_history(moment: datetime.datetime) -> int:
     """Give every domain object without history a first ("created") record dated ``moment``.
 
@@ -219,7 +241,7 @@ def create_initial_history(moment: datetime.datetime) -> int:
             model.history.bulk_history_create(
                 missing,
                 default_date=moment,
-                default_change_reason="Seed: bijlage oktober 2024",
+                default_change_reason=SEED_REASON,
             )
             created += len(missing)
     return created

@@ -1,7 +1,9 @@
-"""Writes that must be consistent: saving a row without lost updates, VM numbers, admin actions.
+"""The one write path: every change staff make to the domain models goes through here.
 
-The admin, the import and the admin actions all call these functions; each runs in one
-transaction and records a reason in the history (``history_change_reason``).
+``save_object`` and ``delete_object`` take the expected version, a reason and the user; a
+stale version is refused with ``ConcurrentEditError`` (who changed what, field by field). The
+admin forms, its actions, the spreadsheet import and the management commands all call these
+functions; each runs in one transaction and ``stamp`` puts reason and user on the history.
 """
 
 from dataclasses import dataclass
@@ -32,33 +34,52 @@ class FieldChange:
 
 
 class ConcurrentEditError(Exception):
-    """The row was saved by someone else after this form was loaded; nothing was written."""
+    """The object was saved by someone else after this form (or sheet) was loaded; nothing was
+    written. Works for every versioned model: rows, measures, ambitions, letters, footnotes..."""
 
-    def __init__(self, workstream_pk, expected_version):
-        self.workstream_pk = workstream_pk
+    def __init__(self, model, pk, expected_version):
+        self.model = model
+        self.pk = pk
         self.expected_version = expected_version
-        self.changes = changes_since(workstream_pk, expected_version)
-        self.editors = editors_since(workstream_pk, expected_version)
+        self.changes = changes_since(model, pk, expected_version)
+        self.editors = editors_since(model, pk, expected_version)
         super().__init__(self.message)
+
+    @property
+    def who(self) -> str:
+        """Who saved it since, with when ("anna (om 29-11-2026 21:04)")."""
+        return ", ".join(self.editors) or _("iemand anders")
 
     @property
     def lines(self) -> list[str]:
         """The explanation as separate lines: who, then each changed field, then what to do."""
-        who = ", ".join(self.editors) or _("iemand anders")
-        lines = [
-            _(
+        if self.model is Workstream:
+            first = _(
                 "Deze rij is gewijzigd door %(who)s nadat u het formulier opende. "
                 "Uw wijzigingen zijn niet opgeslagen; er is niets overschreven."
             )
-            % {"who": who}
-        ]
-        lines.extend(
+        else:
+            first = _(
+                "Deze %(model)s is gewijzigd door %(who)s nadat u het formulier opende. "
+                "Uw wijzigingen zijn niet opgeslagen; er is niets overschreven."
+            )
+        lines = [first % {"who": self.who, "model": self.model._meta.verbose_name}]
+        lines.extend(self.change_lines)
+        lines.append(
+            _("Open de rij opnieuw en breng uw wijzigingen nog eens aan.")
+            if self.model is Workstream
+            else _("Open het formulier opnieuw en breng uw wijzigingen nog eens aan.")
+        )
+        return lines
+
+    @property
+    def change_lines(self) -> list[str]:
+        """One line per field that the other person changed: label, old and new value."""
+        return [
             _("%(field)s: “%(old)s” → “%(new)s”")
             % {"field": change.label, "old": change.old, "new": change.new}
             for change in self.changes
-        )
-        lines.append(_("Open de rij opnieuw en breng uw wijzigingen nog eens aan."))
-        return lines
+        ]
 
     @property
     def message(self) -> str:
@@ -79,15 +100,15 @@ def display_value(field, value) -> str:
     return Truncator(str(value)).chars(160)
 
 
-def _history_range(workstream_pk, version):
-    history = Workstream.history.filter(id=workstream_pk).order_by("history_date", "history_id")
+def _history_range(model, pk, version):
+    history = model.history.filter(id=pk).order_by("history_date", "history_id")
     base = history.filter(version=version).last()
     return history, base
 
 
-def changes_since(workstream_pk, version) -> list[FieldChange]:
-    """What changed in a row since it had this version, from its history, field by field."""
-    history, base = _history_range(workstream_pk, version)
+def changes_since(model, pk, version) -> list[FieldChange]:
+    """What changed in an object since it had this version, from its history, field by field."""
+    history, base = _history_range(model, pk, version)
     latest = history.last()
     if base is None or latest is None or base.pk == latest.pk:
         return []
@@ -96,7 +117,7 @@ def changes_since(workstream_pk, version) -> list[FieldChange]:
     for change in delta.changes:
         if change.field in _BOOKKEEPING_FIELDS:
             continue
-        field = Workstream._meta.get_field(change.field)
+        field = model._meta.get_field(change.field)
         changes.append(
             FieldChange(
                 label=str(field.verbose_name).capitalize(),
@@ -107,11 +128,13 @@ def changes_since(workstream_pk, version) -> list[FieldChange]:
     return changes
 
 
-def editors_since(workstream_pk, version) -> list[str]:
-    """Who saved the row after it had this version, with the time of their last save."""
-    history, base = _history_range(workstream_pk, version)
+def editors_since(model, pk, version) -> list[str]:
+    """Who saved the object after it had this version, with the time of their last save."""
+    history, base = _history_range(model, pk, version)
     if base is not None:
         history = history.filter(history_date__gt=base.history_date)
+    else:
+        history = history.filter(version__gt=version)
     editors = {}
     for record in history.select_related("history_user"):
         name = record.history_user.get_username() if record.history_user else _("onbekend")
@@ -123,32 +146,14 @@ def editors_since(workstream_pk, version) -> list[str]:
     ]
 
 
-# Reasons the system itself writes into the audit trail: one record for everyone, so always in
-# Dutch (not in the language of whoever happened to trigger the write).
-BASELINE_REASON = "Beginstand, vóór de eerste wijziging"
-DELETED_REASON = "Verwijderd in het beheer"
+def stamp(obj, *, reason, user=None):
+    """Put the reason and the user on the history record that the next save or delete writes.
 
-
-def ensure_history_baseline(obj):
-    """Record the current state of an object that has no history yet (e.g. loaded from the seed).
-
-    ``loaddata`` saves without history; without a baseline the first change would show no
-    differences.
+    The one place that does this; every write below goes through it.
     """
-    if obj.pk is None or not hasattr(type(obj), "history"):
-        return
-    manager = type(obj).history
-    if manager.filter(**{type(obj)._meta.pk.attname: obj.pk}).exists():
-        return
-    current = type(obj)._default_manager.filter(pk=obj.pk).first()
-    if current is not None:
-        current._history_user = None  # nobody made this state here: it was loaded
-        manager.bulk_history_create(
-            [current],
-            update=True,
-            # Dutch whoever is logged in, like every other reason in the trail.
-            default_change_reason=BASELINE_REASON,
-        )
+    obj._change_reason = str(reason)
+    if user is not None:
+        obj._history_user = user
 
 
 def check_may_change_rows(user, workstreams):
@@ -170,34 +175,65 @@ def check_may_change_rows(user, workstreams):
         )
 
 
-def save_workstream(workstream, *, expected_version, reason, user=None):
-    """Save a row only if nobody saved it since `expected_version`; raise ConcurrentEditError.
+def save_object(obj, *, reason, user=None, expected_version=None):
+    """Save any domain object, refusing a stale one; the one way staff changes reach the models.
 
-    The conditional UPDATE takes the row lock, so of two concurrent saves of the same version
-    exactly one succeeds, also across processes. A user outside the owning team (and not a
-    coordinator) is refused (PermissionDenied).
+    A new object starts at version 1. An existing one is saved only if it still has
+    ``expected_version`` in the database (else ConcurrentEditError, and nothing is written): the
+    conditional UPDATE takes the row lock, so of two concurrent saves of the same version exactly
+    one succeeds, also across processes. Objects without a version (none today) just save.
     """
-    if workstream.pk and user is not None:
-        stored = Workstream.objects.get(pk=workstream.pk)
+    model = type(obj)
+    versioned = any(f.name == "version" for f in model._meta.concrete_fields)
+    if model is Workstream and obj.pk and user is not None:
+        # Owners change their own team's rows only; only a coordinator moves a row.
+        stored = Workstream.objects.get(pk=obj.pk)
         check_may_change_rows(user, [stored])
-        if stored.owner_id != workstream.owner_id and not owners.is_coordinator(user):
+        if stored.owner_id != obj.owner_id and not owners.is_coordinator(user):
             raise PermissionDenied(_("Alleen de coördinator kan een rij aan een ander team geven."))
     with transaction.atomic():
-        if workstream.pk is None:
-            workstream.version = 1
-        else:
-            ensure_history_baseline(workstream)
-            bumped = Workstream.objects.filter(pk=workstream.pk, version=expected_version).update(
+        if versioned and obj._state.adding:
+            obj.version = 1
+        elif versioned:
+            if expected_version is None:
+                expected_version = obj.version
+            bumped = model._default_manager.filter(pk=obj.pk, version=expected_version).update(
                 version=F("version") + 1
             )
             if not bumped:
-                raise ConcurrentEditError(workstream.pk, expected_version)
-            workstream.version = expected_version + 1
-        workstream._change_reason = reason
-        if user is not None:
-            workstream._history_user = user
-        workstream.save()
-    return workstream
+                raise ConcurrentEditError(model, obj.pk, expected_version)
+            obj.version = expected_version + 1
+        stamp(obj, reason=reason, user=user)
+        obj.save()
+    return obj
+
+
+def delete_object(obj, *, reason, user=None, expected_version=None):
+    """Delete a domain object with a reason in its history; refuse if it changed since
+    ``expected_version`` (when given)."""
+    model = type(obj)
+    with transaction.atomic():
+        if expected_version is not None:
+            current = (
+                model._default_manager.select_for_update()
+                .filter(pk=obj.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != expected_version:
+                raise ConcurrentEditError(model, obj.pk, expected_version)
+        stamp(obj, reason=reason, user=user)
+        obj.delete()
+
+
+def delete_objects(objects, *, reason, user=None) -> int:
+    """Delete several objects (the admin's bulk delete), each with the reason in its history."""
+    count = 0
+    with transaction.atomic():
+        for obj in objects:
+            delete_object(obj, reason=reason, user=user)
+            count += 1
+    return count
 
 
 def conflicting_vm_numbers(measure, numbers) -> list[VMNumber]:
@@ -224,17 +260,9 @@ def replace_vm_numbers(measure: Measure, numbers, *, reason, user=None):
         current = {vm.number: vm for vm in measure.vm_numbers.select_for_update()}
         for number, vm in current.items():
             if number not in wanted:
-                ensure_history_baseline(vm)
-                vm._change_reason = reason
-                if user is not None:
-                    vm._history_user = user
-                vm.delete()
+                delete_object(vm, reason=reason, user=user)
         for number in sorted(wanted - current.keys()):
-            vm = VMNumber(number=number, measure=measure)
-            vm._change_reason = reason
-            if user is not None:
-                vm._history_user = user
-            vm.save()
+            save_object(VMNumber(number=number, measure=measure), reason=reason, user=user)
 
 
 def register_parliament_informed(workstreams, letter: ParliamentaryLetter, *, reason, user=None):
@@ -244,8 +272,7 @@ def register_parliament_informed(workstreams, letter: ParliamentaryLetter, *, re
     with transaction.atomic():
         if letter.pk is None:
             letter.full_clean()
-            letter._change_reason = reason
-            letter.save()
+            save_object(letter, reason=reason, user=user)
         linked = set(
             LetterLink.objects.filter(letter=letter, workstream__in=workstreams).values_list(
                 "workstream_id", flat=True
@@ -254,11 +281,7 @@ def register_parliament_informed(workstreams, letter: ParliamentaryLetter, *, re
         for workstream in workstreams:
             if workstream.pk in linked:
                 continue
-            link = LetterLink(workstream=workstream, letter=letter)
-            link._change_reason = reason
-            if user is not None:
-                link._history_user = user
-            link.save()
+            save_object(LetterLink(workstream=workstream, letter=letter), reason=reason, user=user)
             added += 1
     return added
 
@@ -277,18 +300,14 @@ def set_phase(workstreams, phase: Phase, *, reason, user=None):
         for row in rows:
             if row.phase_id == phase.pk:
                 continue
-            ensure_history_baseline(row)
             row.phase = phase
             try:
                 row.full_clean()
             except ValidationError as exc:
                 errors.extend(f"{row}: {message}" for message in exc.messages)
                 continue
-            row.version += 1  # the row is locked (select_for_update) until we commit
-            row._change_reason = reason
-            if user is not None:
-                row._history_user = user
-            row.save()
+            # The row is locked (select_for_update) until we commit: its version is current.
+            save_object(row, reason=reason, user=user, expected_version=row.version)
             changed += 1
         if errors:
             raise ValidationError(

@@ -1,13 +1,14 @@
 """Shared fixtures: the seed bijlage, the migrated data in transactional tests, a clean cache."""
 
 import pytest
-from django.core.management import call_command
 
 
 @pytest.fixture
 def bijlage(db):
-    """The real seed bijlage of 2024, loaded as `make run` does."""
-    call_command("loaddata", "bijlage_2024", verbosity=0)
+    """The real seed bijlage of 2024 with its first history, loaded as `make run` does."""
+    from measures.reports import load_seed
+
+    load_seed()
 
 
 @pytest.fixture
@@ -49,9 +50,9 @@ def published_seed(db):
     moment, so the table as of the seed day stays the live table of these tests.
     """
     from measures.models import Footnote
-    from measures.reports import ensure_seed_report, seed_moment
+    from measures.reports import ensure_seed_report, load_seed, seed_moment
 
-    call_command("loaddata", "bijlage_2024", verbosity=0)
+    load_seed()
     report = ensure_seed_report()
     for note in Footnote.objects.filter(text=""):
         note.text = f"Kamerbrief met voetnoot {note.number}."

@@ -1,6 +1,11 @@
 """No lost updates: of two people saving the same row, the second is refused and told why."""
 
+import os
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -11,6 +16,8 @@ from measures import services
 from measures.models import Workstream
 from tests.admin_forms import form_data
 from tests.factories import UserFactory, WorkstreamFactory
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def logged_in(username):
@@ -72,10 +79,10 @@ def test_the_service_refuses_a_save_from_an_old_version_and_writes_nothing(db):
     first = Workstream.objects.get(pk=row.pk)
     second = Workstream.objects.get(pk=row.pk)
     first.status_text = "Eerste"
-    services.save_workstream(first, expected_version=1, reason="een")
+    services.save_object(first, expected_version=1, reason="een")
     second.status_text = "Tweede"
     with pytest.raises(services.ConcurrentEditError) as excinfo:
-        services.save_workstream(second, expected_version=1, reason="twee")
+        services.save_object(second, expected_version=1, reason="twee")
     assert "Stand van zaken" in excinfo.value.message
     assert "Eerste" in excinfo.value.message
     row.refresh_from_db()
@@ -96,7 +103,7 @@ def test_two_simultaneous_saves_of_one_version_let_exactly_one_through():
             copy = Workstream.objects.get(pk=row.pk)
             copy.status_text = text
             barrier.wait()
-            services.save_workstream(copy, expected_version=1, reason=text)
+            services.save_object(copy, expected_version=1, reason=text)
             outcomes.append("saved")
         except services.ConcurrentEditError:
             outcomes.append("refused")
@@ -131,3 +138,69 @@ def test_a_row_edited_under_its_measure_from_a_stale_page_is_refused_too(bijlage
     assert "gewijzigd door anna" in response.content.decode()
     row.refresh_from_db()
     assert row.status_text == "Anna was eerst."
+
+
+@pytest.mark.skipif(
+    "connection.vendor != 'sqlite'", reason="the SQLite lock; PostgreSQL is tested above"
+)
+def test_on_sqlite_two_processes_saving_one_row_at_once_give_a_conflict_not_a_lock_error(
+    tmp_path,
+):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+
+    def manage(*args):
+        subprocess.run(
+            [sys.executable, "manage.py", *args, "-v", "0"], env=env, check=True, cwd=ROOT
+        )
+
+    manage("migrate")
+    manage("loaddata", "bijlage_2024")
+    start_at = str(time.time() + 3)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "tests/concurrent_save.py", "3", text, start_at],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for text in ("Anna", "Bram")
+    ]
+    outcomes = sorted(p.communicate(timeout=60)[0].strip() for p in processes)
+    assert outcomes == ["refused", "saved"]
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "anna_value", "bram_value"),
+    [
+        ("measure", "description", "Omschrijving van Anna.", "Omschrijving van Bram."),
+        ("ambition", "name", "Ambitie volgens Anna", "Ambitie volgens Bram"),
+        ("footnote", "text", "Voetnoot van Anna.", "Voetnoot van Bram."),
+        ("parliamentaryletter", "title", "Brief volgens Anna", "Brief volgens Bram"),
+        ("measuredependency", "note", "Noot van Anna", "Noot van Bram"),
+    ],
+)
+def test_two_people_saving_the_same_object_the_second_is_refused_with_what_changed(
+    bijlage, model, field, anna_value, bram_value
+):
+    from django.apps import apps
+
+    obj = apps.get_model("measures", model).objects.order_by("pk").first()
+    url = reverse(f"admin:measures_{model}_change", args=[obj.pk])
+    anna, bram = logged_in("anna"), logged_in("bram")
+    form_anna, form_bram = form_data(anna.get(url)), form_data(bram.get(url))
+    assert form_anna["expected_version"] == "1"
+
+    response = anna.post(url, {**form_anna, field: anna_value, "change_reason": "Anna"})
+    assert response.status_code == 302
+    response = bram.post(url, {**form_bram, field: bram_value, "change_reason": "Bram"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "gewijzigd door anna" in html and "niets overschreven" in html
+    assert anna_value in html
+    obj.refresh_from_db()
+    assert getattr(obj, field) == anna_value
+    assert obj.version == 2

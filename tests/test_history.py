@@ -122,15 +122,44 @@ def test_a_mistyped_version_in_a_history_url_is_not_found_not_a_crash(bijlage, c
     assert client.get(url).status_code == 404
 
 
-def test_reasons_the_system_writes_are_dutch_also_for_someone_reading_english(bijlage, client):
+def test_deleting_a_row_asks_for_a_reason_and_keeps_it_in_the_history(bijlage, client):
     client.force_login(UserFactory(role="Functioneel beheerder"))
-    client.cookies["django_language"] = "en"
     row = Workstream.objects.get(pk=3)
-    response = client.post(row_url(row, "delete"), {"post": "yes"})
+
+    refused = client.post(row_url(row, "delete"), {"post": "yes"})
+    assert refused.status_code == 200
+    assert "Reden van wijziging" in refused.content.decode()
+    assert Workstream.objects.filter(pk=3).exists()
+
+    response = client.post(row_url(row, "delete"), {"post": "yes", "change_reason": "Dubbel"})
     assert response.status_code == 302
+    assert not Workstream.objects.filter(pk=3).exists()
     reasons = list(
         Workstream.history.filter(id=3)
         .order_by("history_date")
         .values_list("history_change_reason", flat=True)
     )
-    assert reasons == ["Beginstand, vóór de eerste wijziging", "Verwijderd in het beheer"]
+    assert reasons == ["Seed: bijlage oktober 2024", "Dubbel"]
+
+
+def test_bulk_delete_asks_for_a_reason_and_writes_it_into_every_history_record(bijlage, client):
+    editor = UserFactory(username="bea", role="Functioneel beheerder")
+    client.force_login(editor)
+    url = reverse("admin:measures_workstream_changelist")
+    selection = {"action": "delete_selected", "_selected_action": ["3", "4", "5"]}
+
+    page = client.post(url, selection)
+    assert page.status_code == 200
+    assert "Reden van wijziging" in page.content.decode()
+
+    refused = client.post(url, {**selection, "post": "yes"})
+    assert refused.status_code == 200
+    assert "Dit veld is verplicht" in refused.content.decode()
+    assert Workstream.objects.filter(pk__in=[3, 4, 5]).count() == 3
+
+    done = client.post(url, {**selection, "post": "yes", "change_reason": "Samengevoegd"})
+    assert done.status_code == 302
+    assert not Workstream.objects.filter(pk__in=[3, 4, 5]).exists()
+    deleted = Workstream.history.filter(id__in=[3, 4, 5], history_type="-")
+    assert sorted(deleted.values_list("history_change_reason", flat=True)) == ["Samengevoegd"] * 3
+    assert {record.history_user for record in deleted} == {editor}

@@ -38,8 +38,9 @@ def test_exporting_and_reimporting_unchanged_rows_changes_nothing(bijlage, file_
 
 def test_the_export_has_readable_columns(bijlage):
     dataset = WorkstreamResource().export()
-    assert dataset.headers[:7] == [
+    assert dataset.headers[:8] == [
         "id",
+        "versie",
         "thema",
         "ambitie",
         "maatregel",

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from measures import rounds
 from measures.models import Workstream
-from measures.services import save_workstream
+from measures.services import save_object
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_my_rows_lists_only_my_teams_rows_with_a_link_to_each_edit_form(client, 
 def test_my_rows_shows_who_changed_a_row_last_and_its_state_in_the_round(client, owner):
     row = Workstream.objects.filter(owner__name__endswith="Betalingsregelingen").order_by("pk")[0]
     row.status_text = "Net bijgewerkt."
-    save_workstream(row, expected_version=row.version, reason="Ronde", user=owner)
+    save_object(row, expected_version=row.version, reason="Ronde", user=owner)
     coordinator = UserFactory(username="coordinator", role="Beleidsmedewerker")
     round_ = rounds.open_round(
         title="Voorjaar",

@@ -63,11 +63,11 @@ def _open(cast, rows=None, deadline=None):
 
 
 def _edit(row, user, text):
-    from measures.services import save_workstream
+    from measures.services import save_object
 
     row = Workstream.objects.get(pk=row.pk)
     row.status_text = text
-    return save_workstream(row, expected_version=row.version, reason="Ronde", user=user)
+    return save_object(row, expected_version=row.version, reason="Ronde", user=user)
 
 
 def test_a_new_round_asks_about_every_row_not_implemented_by_default(client, cast):

@@ -138,3 +138,30 @@ def test_phase_counts_match_the_written_inference(rows):
     for row in rows:
         counts[row["phase"]] = counts.get(row["phase"], 0) + 1
     assert counts == {"not_started": 11, "policy": 11, "implementation": 14, "implemented": 1}
+
+
+def test_seed_force_refuses_to_revert_staff_edits(db):
+    from django.core.management import CommandError, call_command
+
+    from measures import services
+
+    call_command("seed_bijlage", verbosity=0)
+    row = Workstream.objects.get(pk=9)
+    row.status_text = "Door een medewerker bijgewerkt."
+    services.save_object(row, expected_version=1, reason="Bijgewerkt")
+
+    with pytest.raises(CommandError, match="wijzigingen"):
+        call_command("seed_bijlage", force=True, verbosity=0)
+
+    row.refresh_from_db()
+    assert (row.status_text, row.version) == ("Door een medewerker bijgewerkt.", 2)
+
+
+def test_seed_force_without_edits_reloads_and_the_seed_always_has_history(db):
+    from django.core.management import call_command
+
+    call_command("seed_bijlage", verbosity=0)
+    call_command("seed_bijlage", force=True, verbosity=0)
+    assert Workstream.objects.count() == 37
+    assert Workstream.history.filter(history_type="+").count() == 37
+    assert not Workstream.history.exclude(history_change_reason="Seed: bijlage oktober 2024")
