@@ -8,7 +8,17 @@ rather than silently leaving the route out.
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Routes a visitor needs to be signed in for (the sweeps of public pages leave them out).
-SIGNED_IN_ONLY: set[str] = set()
+SIGNED_IN_ONLY = {
+    # The reporting round and the four-eyes steps (measures/round_views.py).
+    "measures:my-rows",
+    "measures:round-list",
+    "measures:round-open",
+    "measures:round-detail",
+    "measures:round-item",
+    "measures:round-report",
+    "measures:report-approve",
+    "measures:report-publish",
+}
 
 
 class UnknownRoute(Exception):

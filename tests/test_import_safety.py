@@ -98,7 +98,12 @@ def test_the_admin_preview_refuses_a_stale_line_and_offers_no_confirmation(clien
     exported = admin_export(client, "xlsx")
     row = Workstream.objects.get(pk=9)
     row.status_text = "Intussen gewijzigd."
-    services.save_object(row, expected_version=1, reason="x", user=UserFactory(username="anna"))
+    services.save_object(
+        row,
+        expected_version=1,
+        reason="x",
+        user=UserFactory(username="anna", role="Beleidsmedewerker"),
+    )
 
     response = preview(client, exported, "xlsx")
 
@@ -119,7 +124,12 @@ def test_a_line_that_went_stale_between_preview_and_confirmation_stops_the_whole
     assert "confirm_form" in shown.context
     row = Workstream.objects.get(pk=rows[1][0])
     row.status_text = "Collega was sneller."
-    services.save_object(row, expected_version=1, reason="x", user=UserFactory(username="anna"))
+    services.save_object(
+        row,
+        expected_version=1,
+        reason="x",
+        user=UserFactory(username="anna", role="Beleidsmedewerker"),
+    )
 
     response = confirm(client, shown)
 
