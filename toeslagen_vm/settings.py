@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "django_tables2",
     "simple_history",
     "csp",
     "import_export",
@@ -164,7 +165,14 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-LOGIN_URL = "admin:login"
+# The site's own login page (Django's LoginView); after signing in or out, back to `next`
+# (only on this site), else to the overview.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "measures:overview"
+LOGOUT_REDIRECT_URL = "measures:overview"
+
+# Flat lists (the measure register) render with the site's django-tables2 template.
+DJANGO_TABLES2_TEMPLATE = "_table.html"
 
 # Overview paging: the page lists this many rows; exports always contain all rows.
 OVERVIEW_PAGE_SIZE = int(os.environ.get("OVERVIEW_PAGE_SIZE", "100"))
