@@ -1,6 +1,13 @@
-"""The figures of the dashboard, and the geometry of its server-side SVG bar chart."""
+"""The figures of the dashboard, and the geometry of its server-side SVG bar chart.
+
+Every figure links to the overview filtered on what it counts, with the overview's stable
+parameters (``/?theme=verrekening&phase=policy``, ``/?overdue=yes``).
+"""
 
 import datetime
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from .compare import compare_rows
 from .models import Phase, Workstream
@@ -22,18 +29,31 @@ CHART_GAP = 8
 CHART_TOP = 8
 
 
+def overview_link(**filters: str) -> str:
+    """The overview filtered on what a figure counts (empty filters left out)."""
+    query = urlencode([(name, value) for name, value in filters.items() if value])
+    url = reverse("measures:overview")
+    return f"{url}?{query}" if query else url
+
+
 def phase_counts_per_theme(rows: list[dict], phase_codes: list[str]) -> list[dict]:
-    """Per theme (in table order): how many rows are in each phase, and the total."""
+    """Per theme (in table order): how many rows are in each phase, and the total, each with
+    the link to those rows in the overview."""
     result = []
     for theme, theme_rows in group_by_theme(rows):
         counts = {code: 0 for code in phase_codes}
         for row in theme_rows:
             counts[row["phase"]] = counts.get(row["phase"], 0) + 1
+        slug = theme_rows[0]["theme_slug"]
         result.append(
             {
                 "theme": theme,
                 "counts": [counts[code] for code in phase_codes],
+                "cells": [
+                    (counts[code], overview_link(theme=slug, phase=code)) for code in phase_codes
+                ],
                 "total": len(theme_rows),
+                "link": overview_link(theme=slug),
             }
         )
     return result
@@ -48,7 +68,7 @@ def bar_chart(per_theme: list[dict], phases: list) -> dict:
         y = CHART_TOP + index * (CHART_BAR_HEIGHT + CHART_GAP)
         x = CHART_LABEL_WIDTH
         segments = []
-        for phase, count in zip(phases, item["counts"], strict=True):
+        for phase, (count, link) in zip(phases, item["cells"], strict=True):
             if not count:
                 continue
             width = count * scale
@@ -59,6 +79,7 @@ def bar_chart(per_theme: list[dict], phases: list) -> dict:
                     "width": round(width, 1),
                     "text_x": round(x + width / 2, 1),
                     "count": count,
+                    "link": link,
                     "label": phase.short_label,
                     "fill": fill,
                     "text_fill": text_fill,
@@ -107,7 +128,12 @@ def dashboard_context(today: datetime.date) -> dict:
     return {
         "phases": phases,
         "per_theme": per_theme,
-        "phase_totals": totals,
+        "phase_totals": [
+            (count, overview_link(phase=code)) for count, code in zip(totals, codes, strict=True)
+        ],
+        "overview_link": overview_link(),
+        "overdue_link": overview_link(overdue="yes"),
+        "waiting_for_it_link": overview_link(it="yes"),
         "row_count": len(rows),
         "chart": bar_chart(per_theme, phases),
         "last_two_reports": reports,
