@@ -5,7 +5,9 @@ ambition cells, which django-tables2 cannot do, so it stays a hand-written templ
 """
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.db.models import F
+from django.utils.functional import cached_property
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -16,6 +18,23 @@ from .models import Measure
 from .templatetags.bijlage import nl_date, phase_icon
 
 REGISTER_PAGE_SIZE = 50
+
+
+class FixedSizePaginator(Paginator):
+    """Pages of ``page_size`` rows whatever the URL asks, counted on a plain queryset.
+
+    django-tables2 takes ``?per_page=`` from the URL: ``-1`` was a 500 and ``100000`` the
+    whole list on one page. ``count_from`` is the same selection without the list's
+    aggregates, which a count would otherwise compute for every measure.
+    """
+
+    def __init__(self, object_list, per_page=None, *, page_size, count_from=None, **kwargs):
+        super().__init__(object_list, page_size, **kwargs)
+        self.count_from = count_from
+
+    @cached_property
+    def count(self):
+        return super().count if self.count_from is None else self.count_from.count()
 
 
 def _nulls_last(queryset, field: str, is_descending: bool):

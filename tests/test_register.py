@@ -180,6 +180,15 @@ def test_a_page_number_that_does_not_exist_shows_a_page_rather_than_an_error(cli
     assert len(_names(_get(client, "?page=999"))) == 27
 
 
+@pytest.mark.parametrize("per_page", ["-1", "0", "1", "100000", "abc"])
+def test_the_page_size_is_not_up_to_the_url(client, per_page):
+    for index in range(REGISTER_PAGE_SIZE + 1):
+        MeasureFactory(name=f"Maatregel {index:03}")
+    html = _get(client, f"?per_page={per_page}")
+    assert len(_names(html)) == REGISTER_PAGE_SIZE
+    assert "Pagina 1 van 2" in html
+
+
 def test_the_register_is_in_the_site_navigation_and_marked_current_there(client, bijlage):
     assert f'<a href="{REGISTER}">Maatregelen</a>' in client.get("/dashboard/").content.decode()
     html = _get(client)
