@@ -7,9 +7,9 @@ ambition cells, which django-tables2 cannot do, so it stays a hand-written templ
 import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.utils.functional import cached_property
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
