@@ -40,8 +40,8 @@ def test_the_register_lists_every_measure_of_the_seed_with_its_numbers_rows_and_
     assert "27 maatregelen gevonden" in html
     assert len(_names(html)) == 27
     row = _row(html, "Verbeteren informatie")
-    assert "<td >VM 23 t/m 29</td>" in row
-    assert "<td >5</td>" in row  # five rows of the bijlage
+    assert "<td>VM 23 t/m 29</td>" in row
+    assert "<td>5</td>" in row  # five rows of the bijlage
     assert "Voorbereiden implementatie: " in row
     assert '<time datetime="2024-10-24T14:00:00+02:00">24/10/2024 14:00</time>' in row
     # The measure without a number is there too, and leads to its page.
@@ -67,7 +67,7 @@ def test_the_nearest_target_date_skips_implemented_rows_and_says_when_it_has_pas
     assert "Beleid in uitwerking: 1" in row
     assert "Voorbereiden implementatie: 1" in row
     assert "Geïmplementeerd: 1" in row
-    assert "<td >3</td>" in row
+    assert "<td>3</td>" in row
     assert "verstreken" not in row
     assert '01/01/2020</time> <span class="badge">verstreken</span>' in _row(html, "Te laat")
 
