@@ -172,7 +172,7 @@ LOGIN_REDIRECT_URL = "measures:overview"
 LOGOUT_REDIRECT_URL = "measures:overview"
 
 # Flat lists (the measure register) render with the site's django-tables2 template.
-DJANGO_TABLES2_TEMPLATE = "_table.html"
+DJANGO_TABLES2_TEMPLATE = "measures/tables/table.html"
 
 # Overview paging: the page lists this many rows; exports always contain all rows.
 OVERVIEW_PAGE_SIZE = int(os.environ.get("OVERVIEW_PAGE_SIZE", "100"))
