@@ -8,7 +8,8 @@ from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
 from django.contrib.auth.views import LogoutView
-from django.shortcuts import redirect, render, resolve_url
+from django.http import HttpResponseRedirect
+from django.shortcuts import render, resolve_url
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,7 @@ class LogoutPageView(LogoutView):
     def get(self, request, *args, **kwargs):
         next_url = self.get_redirect_url()  # "" when it points to another host
         if not request.user.is_authenticated:
-            return redirect(next_url or resolve_url(settings.LOGOUT_REDIRECT_URL))
+            # An address, never a view name: redirect("implementation") would try to reverse it.
+            return HttpResponseRedirect(next_url or resolve_url(settings.LOGOUT_REDIRECT_URL))
         context = {"title": _("Uitloggen"), "next": next_url}
         return TemplateResponse(request, "registration/logout.html", context)

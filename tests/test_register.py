@@ -11,6 +11,7 @@ from django.urls import reverse
 from measures.filters import REGISTER_SORT_CHOICES
 from measures.tables import REGISTER_PAGE_SIZE, MeasureTable
 from tests.factories import MeasureFactory, VMNumberFactory, WorkstreamFactory, phase
+from tests.hostile import EMOJI, RTL, SCRIPT, hostile_workstream
 
 pytestmark = pytest.mark.django_db
 
@@ -189,8 +190,20 @@ def test_the_page_size_is_not_up_to_the_url(client, per_page):
     assert "Pagina 1 van 2" in html
 
 
+def test_hostile_measure_names_are_shown_as_text(client):
+    hostile_workstream()
+    MeasureFactory(name=SCRIPT)
+    html = _get(client)
+    assert SCRIPT not in html
+    assert "&lt;script&gt;window.__pwned = true;&lt;/script&gt;" in html
+    assert f"Maatregel {EMOJI} {RTL}" in html
+
+
 def test_the_register_is_in_the_site_navigation_and_marked_current_there(client, bijlage):
     assert f'<a href="{REGISTER}">Maatregelen</a>' in client.get("/dashboard/").content.decode()
+    # A measure's page leads back to the register.
+    measure_page = client.get("/maatregelen/verbeteren-informatie/").content.decode()
+    assert f'<p class="breadcrumb"><a href="{REGISTER}">Maatregelen</a></p>' in measure_page
     html = _get(client)
     assert f'<a href="{REGISTER}" aria-current="page">Maatregelen</a>' in html
     assert html.count("<h1") == 1

@@ -105,6 +105,8 @@ def test_logging_out_asks_first_then_returns_to_the_page(client, manager, bijlag
     assert "_auth_user_id" not in client.session
     # Signed out already: the page sends you on, and never to another host.
     assert client.get(LOGOUT, {"next": "https://kwaadwillend.example/"})["Location"] == "/"
+    # A word that happens to be a name in the code is an address here, not a 500.
+    assert client.get(LOGOUT, {"next": "implementation"}).status_code == 302
 
 
 def test_the_login_page_speaks_english_on_request(client):
