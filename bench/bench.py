@@ -30,6 +30,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -38,6 +39,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from measures import models  # noqa: E402
 from measures.cache import bump_data_version  # noqa: E402
+from measures.reports import create_initial_history, publish_report, seed_moment  # noqa: E402
 
 GENERATED_ROWS = 10_000
 
@@ -122,6 +124,8 @@ def generate_rows(count: int) -> None:
             for i, row in enumerate(rows)
             if i % 3
         )
+        # Their audit trail, dated with the seed: the state on a peildatum is rebuilt from it.
+        create_initial_history(seed_moment())
     bump_data_version()
 
 
@@ -141,13 +145,19 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     # A rerun on the same database: start from the seed again.
+    models.Report.objects.filter(slug="bench-10000", state="draft").delete()
     models.Workstream.objects.filter(measure__slug__startswith="gegenereerd-").delete()
     models.Ambition.objects.filter(workstreams__isnull=True, name__startswith="Ambitie ").delete()
     models.Measure.objects.filter(slug__startswith="gegenereerd-").delete()
     if not models.Workstream.objects.exists():
         call_command("loaddata", "bijlage_2024", verbosity=0)
     analyze(vacuum=True)
+    # Managers see the live state; visitors who are not signed in see the published report.
+    manager, _created = User.objects.get_or_create(username="bench-manager")
+    manager.groups.add(Group.objects.get(name="Manager"))
     client = Client()
+    client.force_login(manager)
+    public = Client()
     results = {}
 
     def record(name, value, unit):
@@ -223,6 +233,44 @@ def main() -> None:
     )
     record(f"overview, {total} rows, queries", queries(client, overview), "queries")
     record(f"overview, {total} rows, filtered, queries", queries(client, big_filtered), "queries")
+
+    # The other sources at the same size: the state on a peildatum, a published report.
+    # Yesterday: rebuilt from the audit trail (today is the live state itself).
+    day = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+    for label, url in (
+        ("peildatum yesterday, page 1", f"{overview}?peildatum={day}"),
+        ("peildatum yesterday, filtered", f"{big_filtered}&peildatum={day}"),
+        ("peildatum seed day, free text + phase", f"{big_search}&peildatum=2024-10-24"),
+    ):
+        get(client, url)
+        record(
+            f"{label}, {total} rows (no cache)", median_ms(lambda u=url: get(client, u), runs), "ms"
+        )
+    record(
+        f"peildatum, {total} rows, filtered, queries",
+        queries(client, f"{big_filtered}&peildatum={day}"),
+        "queries",
+    )
+    report = models.Report.objects.create(
+        title="Bench 10.000", slug="bench-10000", peildatum=datetime.date.today()
+    )
+    publish_report(report)
+    for label, url in (
+        ("page 1", overview),
+        ("filtered", big_filtered),
+        ("free text + phase", big_search),
+    ):
+        get(public, url)
+        record(
+            f"published report ({total} rows), {label}, anonymous (no cache)",
+            median_ms(lambda u=url: get(public, u), runs),
+            "ms",
+        )
+    record(
+        f"published report, {total} rows, filtered, queries",
+        queries(public, big_filtered),
+        "queries",
+    )
 
     csv_url = "/export/bijlage.csv"
     record(f"CSV, {total} rows", median_ms(lambda: get(client, csv_url), heavy_runs), "ms")

@@ -89,6 +89,12 @@ def _get(conn, path):
     return response.status, len(body), time.perf_counter() - start
 
 
+def _body(port, path) -> bytes:
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    conn.request("GET", path, headers={"Host": HOST})
+    return conn.getresponse().read()
+
+
 def _wait_until_healthy(port, deadline=30.0):
     end = time.monotonic() + deadline
     while time.monotonic() < end:
@@ -154,6 +160,50 @@ def _run(port, name, paths, budget):
     }
 
 
+def _gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
+    """gunicorn serving ``app`` on 127.0.0.1 with the load test's number of workers."""
+    gunicorn = str(Path(PYTHON).parent / "gunicorn")
+    return subprocess.Popen(
+        [gunicorn, app, "--bind", f"{HOST}:{port}", "--workers", str(WORKERS)]
+        + ["--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def _bare_baseline(env, overview, results) -> dict:
+    """The same bytes as ``/`` from a bare WSGI app under the same gunicorn: the ceiling."""
+    body = OUT / "overview.html"
+    body.write_bytes(overview)
+    port = _free_port()
+    server = _gunicorn("bench.bare_app:app", port, {**env, "BARE_BODY": str(body)})
+    try:
+        _wait_until_up(port)
+        _run(port, "bare", ["/"], 2 * CONCURRENCY)
+        bare = _run(port, "bare WSGI app, same bytes as /", ["/"], REQUESTS)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    bare["path"] = "(bare WSGI app, same bytes as /)"
+    bare["first_ms"] = 0
+    django = next(r for r in results if r["path"] == "/")
+    ratio = django["throughput_rps"] / bare["throughput_rps"]
+    print(f"Django / vs bare WSGI app with the same bytes: {ratio:.0%} of the throughput")
+    bare["django_ratio"] = round(ratio, 3)
+    return bare
+
+
+def _wait_until_up(port, deadline=30.0):
+    start = time.monotonic()
+    while time.monotonic() - start < deadline:
+        try:
+            _get(http.client.HTTPConnection(HOST, port, timeout=2), "/")
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the bare app did not start")
+
+
 def main():
     """Start gunicorn, load each target within its budget, print and save the figures."""
     OUT.mkdir(parents=True, exist_ok=True)
@@ -179,20 +229,7 @@ def main():
     # The shell may print other lines (its automatic imports) before ours.
     slugs = next(line for line in slugs.splitlines() if line.startswith("SLUGS")).split()[1:]
     port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "toeslagen_vm.wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server = _gunicorn("toeslagen_vm.wsgi:application", port, env)
     results = []
     try:
         _wait_until_healthy(port)
@@ -206,9 +243,11 @@ def main():
             result = _run(port, name, paths, budget)
             result["first_ms"] = round(probe[2] * 1000, 1)  # the first, uncached request
             results.append(result)
+        overview = _body(port, "/")
     finally:
         server.terminate()
         server.wait(timeout=30)
+    results.append(_bare_baseline(env, overview, results))
     meta = {"workers": WORKERS, "concurrency": CONCURRENCY, "cpus": os.cpu_count()}
     (OUT / "load.json").write_text(json.dumps({"setup": meta, "results": results}, indent=2))
     print(f"gunicorn {WORKERS} workers, {CONCURRENCY} client threads, {os.cpu_count()} CPUs")

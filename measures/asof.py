@@ -3,7 +3,7 @@
 django-simple-history keeps a historical row for every save and delete of every domain
 model (including ``LetterLink``, the rows ↔ letters link). ``rows_as_of(date)`` takes, per
 model, the last historical version of each object at the end of that day (Europe/Amsterdam)
-and builds the same row dicts as ``measures.rows.build_rows`` -- one query per model, so the
+and hands their values to ``measures.rows.make_row`` -- one query per model, so the
 number of queries does not grow with the rows or with the length of the history.
 """
 
@@ -29,7 +29,7 @@ from .models import (
     VMNumber,
     Workstream,
 )
-from .vmnumbers import format_vm_numbers
+from .rows import Row, dependencies_of, make_row, table_order_key
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -111,8 +111,8 @@ def _phases_at(cutoff) -> dict[int, dict]:
     return state
 
 
-def rows_as_of(date: datetime.date) -> list[dict]:
-    """The rows of the bijlage at the end of ``date`` (Amsterdam), as ``build_rows`` makes them.
+def rows_as_of(date: datetime.date) -> list[Row]:
+    """The rows of the bijlage at the end of ``date`` (Amsterdam), in table order.
 
     Raises PeildatumError (404) when the audit trail has no rows on or before that date.
     """
@@ -169,72 +169,61 @@ def rows_as_of(date: datetime.date) -> list[dict]:
             footnotes_by_row.setdefault(note["workstream_id"], []).append(note)
 
     dependencies_by_measure: dict[int, list[dict]] = {}
-    for dep in sorted(
-        _state_at(MeasureDependency, cutoff, ("measure_id", "depends_on_id", "note")).values(),
-        key=lambda d: d["id"],
-    ):
+    for dep in _state_at(
+        MeasureDependency, cutoff, ("measure_id", "depends_on_id", "note")
+    ).values():
         dependencies_by_measure.setdefault(dep["measure_id"], []).append(dep)
 
-    def table_order(ws):
-        theme = themes.get(ws["theme_id"], {"order": 0})
-        return (theme["order"], ws["theme_id"], ws["order"], ws["id"])
-
+    ordered = sorted(
+        workstreams.values(),
+        key=lambda ws: table_order_key(
+            {
+                "theme__order": themes.get(ws["theme_id"], {"order": 0})["order"],
+                "theme_id": ws["theme_id"],
+                "order": ws["order"],
+                "pk": ws["id"],
+            }
+        ),
+    )
     rows = []
-    for ws in sorted(workstreams.values(), key=table_order):
+    for ws in ordered:
         theme = themes.get(ws["theme_id"])
         measure = measures.get(ws["measure_id"])
         phase = phases.get(ws["phase_id"])
         if theme is None or measure is None or phase is None:
             continue  # an inconsistent trail (e.g. history switched off); skip, never crash
         ambition = ambitions.get(ws["ambition_id"]) if ws["ambition_id"] else None
-        numbers = sorted(numbers_by_measure.get(ws["measure_id"], []))
-        row_letters = sorted(letters_by_row.get(ws["id"], []), key=lambda x: (x["date"], x["id"]))
-        footnotes = sorted(footnotes_by_row.get(ws["id"], []), key=lambda f: f["number"])
         it_dependency = it_dependencies.get(ws["it_dependency_id"])
         rows.append(
-            {
-                "position": len(rows) + 1,
-                "theme": theme["name"],
-                "ambition": ambition["name"] if ambition else None,
-                "strategy_page": ambition["strategy_page"] if ambition else None,
-                "measure": measure["name"],
-                "vm_numbers": numbers,
-                "explanation": ws["explanation"],
-                "status_text": ws["status_text"],
-                "phase": phase["code"],
-                "on_hold": ws["on_hold"],
-                "it_dependency": ws["it_dependency_id"] is not None,
-                "delay_reason": ws["delay_reason"] or None,
-                "target_date": ws["target_date"].isoformat() if ws["target_date"] else None,
-                "parliament_informed": sorted(
-                    {letter["date"].isoformat() for letter in row_letters}
+            make_row(
+                position=len(rows) + 1,
+                theme=theme["name"],
+                theme_slug=theme["slug"],
+                ambition=ambition["name"] if ambition else None,
+                strategy_page=ambition["strategy_page"] if ambition else None,
+                measure=measure["name"],
+                measure_slug=measure["slug"],
+                vm_numbers=numbers_by_measure.get(ws["measure_id"], []),
+                explanation=ws["explanation"],
+                status_text=ws["status_text"],
+                phase=phase["code"],
+                on_hold=ws["on_hold"],
+                it_dependency=ws["it_dependency_id"] is not None,
+                it_dependency_name=(it_dependency or {}).get("name"),
+                delay_reason=ws["delay_reason"],
+                target_date=ws["target_date"],
+                letters=[_letter_dict(letter) for letter in letters_by_row.get(ws["id"], [])],
+                footnote_marks=footnotes_by_row.get(ws["id"], []),
+                depends_on=dependencies_of(
+                    [
+                        (dep["depends_on_id"], measures[dep["depends_on_id"]]["name"], dep["note"])
+                        for dep in dependencies_by_measure.get(ws["measure_id"], [])
+                        if dep["depends_on_id"] in measures
+                    ],
+                    numbers_by_measure,
                 ),
-                "footnotes": [f["text"] for f in footnotes],
-                # Display helpers beyond the contract, as in measures.rows.row_dict.
-                "id": ws["id"],
-                "theme_slug": theme["slug"],
-                "measure_slug": measure["slug"],
-                "vm_label": format_vm_numbers(numbers),
-                "it_dependency_name": (it_dependency or {}).get("name")
-                if ws["it_dependency_id"]
-                else None,
-                "letters": [_letter_dict(letter) for letter in row_letters],
-                "footnote_marks": [
-                    {"number": f["number"], "text": f["text"], "location": f["location"]}
-                    for f in footnotes
-                ],
-                "depends_on": [
-                    {
-                        "measure": measures[dep["depends_on_id"]]["name"],
-                        "vm_label": format_vm_numbers(
-                            numbers_by_measure.get(dep["depends_on_id"], [])
-                        ),
-                        "note": dep["note"],
-                    }
-                    for dep in dependencies_by_measure.get(ws["measure_id"], [])
-                    if dep["depends_on_id"] in measures
-                ],
-            }
+                id=ws["id"],
+            )
         )
     return rows
 
@@ -261,62 +250,3 @@ def _letter_dict(letter: dict) -> dict:
         "reference": instance.reference,
         "url": instance.url,
     }
-
-
-def filter_rows(rows, filters: dict, *, today: datetime.date) -> list[dict]:
-    """The overview's filters (``WorkstreamFilter`` cleaned data) applied to row dicts.
-
-    For a table rebuilt from history the filters must judge the rows as they were then, so
-    they run on the dicts rather than on today's queryset. Sorting is not applied: a table
-    as of a date keeps the bijlage's order. ``today`` is the reference date (for "overdue").
-    """
-    from .search import fold  # the same accent- and case-blind matching as the page
-
-    def yes_no(value, condition) -> bool:
-        return value not in ("yes", "no") or condition == (value == "yes")
-
-    def delay_matches(row) -> bool:
-        if not delayed:
-            return True
-        if delayed in ("yes", "no"):
-            return yes_no(delayed, bool(row["delay_reason"]))
-        return row["delay_reason"] == delayed
-
-    theme = filters.get("theme")
-    phases = set(filters.get("phase") or [])
-    vm = filters.get("vm")
-    terms = fold(filters.get("q") or "").split()[:10]
-    letter = filters.get("letter")
-    start, end = filters.get("informed_from"), filters.get("informed_to")
-    delayed = filters.get("delayed")
-    result = []
-    for row in rows:
-        informed = row["parliament_informed"]
-        text = " ".join(
-            [row["ambition"] or "", row["measure"], row["explanation"], row["status_text"]]
-        )
-        folded = fold(text) if terms else ""
-        overdue = bool(
-            row["target_date"]
-            and row["target_date"] < today.isoformat()
-            and row["phase"] != "implemented"
-        )
-        keep = (
-            (not theme or row["theme_slug"] == theme)
-            and (not phases or row["phase"] in phases)
-            and (vm is None or vm in row["vm_numbers"])
-            and all(term in folded for term in terms)
-            and yes_no(filters.get("it"), row["it_dependency"])
-            and yes_no(filters.get("hold"), row["on_hold"])
-            and yes_no(filters.get("informed"), bool(informed))
-            and yes_no(filters.get("overdue"), overdue)
-            and delay_matches(row)
-            and (not letter or letter in informed)
-            and (not start or any(d >= start.isoformat() for d in informed))
-            and (not end or any(d <= end.isoformat() for d in informed))
-        )
-        if keep:
-            result.append(row)
-    for position, row in enumerate(result, start=1):
-        row["position"] = position
-    return result

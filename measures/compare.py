@@ -1,8 +1,8 @@
 """What changed between two versions of the bijlage (two reports, or a report and now).
 
-Both sides are lists of row dicts in the ``build_rows`` form. Rows are matched by the
-workstream ``id`` kept in every row dict; old snapshots without ids fall back to
-(ambition, measure). The result lists added and removed rows and, per kept row, every kind
+Both sides are lists of ``measures.rows.Row`` from any source. Rows are matched by the
+workstream ``id`` every row keeps; old snapshots without ids fall back to (ambition,
+measure). The result lists added and removed rows and, per kept row, every kind
 of change the issue names, with a word-level diff of the free texts.
 """
 
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from .rows import Row
 
 # Kinds of change, in the order of the summary, with their Dutch label.
 KINDS = (
@@ -42,8 +44,8 @@ _REWRITE_RATIO = 0.25
 class RowChange:
     """The changes of one row that exists on both sides."""
 
-    old: dict
-    new: dict
+    old: Row
+    new: Row
     kinds: list[str] = field(default_factory=list)
     letters_added: list[str] = field(default_factory=list)
     explanation_diff: SafeString | None = None
@@ -65,8 +67,8 @@ class RowChange:
 class Comparison:
     """Everything that changed from ``old_rows`` to ``new_rows``."""
 
-    added: list[dict]
-    removed: list[dict]
+    added: list[Row]
+    removed: list[Row]
     changed: list[RowChange]
     old_count: int
     new_count: int
@@ -96,11 +98,11 @@ class Comparison:
         return [change for change in self.changed if kind in change.kinds]
 
 
-def row_label(row: dict) -> str:
+def row_label(row: Row) -> str:
     """A row as people name it: "ambition – measure (VM …)"."""
-    ambition = row.get("ambition") or str(_("N.v.t."))
-    measure = row.get("measure", "")
-    vm_label = row.get("vm_label")
+    ambition = row.ambition or str(_("N.v.t."))
+    measure = row.measure
+    vm_label = row.vm_label
     return f"{ambition} – {measure} ({vm_label})" if vm_label else f"{ambition} – {measure}"
 
 
@@ -138,25 +140,25 @@ def word_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 -- every piece of text is escaped above
 
 
-def _match(old_rows: list[dict], new_rows: list[dict]) -> tuple[list, list[dict], list[dict]]:
+def _match(old_rows: list[Row], new_rows: list[Row]) -> tuple[list, list[Row], list[Row]]:
     """Pairs (old, new) of the same row, and the unmatched rows on each side."""
-    new_by_id = {row["id"]: row for row in new_rows if row.get("id") is not None}
+    new_by_id = {row.id: row for row in new_rows if row.id is not None}
     pairs, old_rest, matched_new = [], [], set()
     for row in old_rows:
-        other = new_by_id.get(row.get("id")) if row.get("id") is not None else None
+        other = new_by_id.get(row.id) if row.id is not None else None
         if other is not None and id(other) not in matched_new:
             pairs.append((row, other))
             matched_new.add(id(other))
         else:
             old_rest.append(row)
     # Fallback for snapshots without ids: the same ambition and measure is the same row.
-    new_by_name: dict[tuple, list[dict]] = {}
+    new_by_name: dict[tuple, list[Row]] = {}
     for row in new_rows:
         if id(row) not in matched_new:
-            new_by_name.setdefault((row.get("ambition"), row.get("measure")), []).append(row)
+            new_by_name.setdefault((row.ambition, row.measure), []).append(row)
     removed = []
     for row in old_rest:
-        candidates = new_by_name.get((row.get("ambition"), row.get("measure")))
+        candidates = new_by_name.get((row.ambition, row.measure))
         if candidates:
             other = candidates.pop(0)
             pairs.append((row, other))
@@ -167,44 +169,43 @@ def _match(old_rows: list[dict], new_rows: list[dict]) -> tuple[list, list[dict]
     return pairs, added, removed
 
 
-def _row_change(old: dict, new: dict) -> RowChange:
+def _row_change(old: Row, new: Row) -> RowChange:
     change = RowChange(old=old, new=new)
     kinds = change.kinds
-    if old.get("phase") != new.get("phase"):
+    if old.phase != new.phase:
         kinds.append("phase")
     for flag, kind in (
         ("on_hold", "on_hold"),
         ("delay_reason", "delay"),
         ("it_dependency", "it_dependency"),
     ):
-        was, now = bool(old.get(flag)), bool(new.get(flag))
+        was, now = bool(getattr(old, flag)), bool(getattr(new, flag))
         if now and not was:
             kinds.append(f"{kind}_set")
         elif was and not now:
             kinds.append(f"{kind}_cleared")
-        elif flag == "delay_reason" and was and old.get(flag) != new.get(flag):
+        elif flag == "delay_reason" and was and old.delay_reason != new.delay_reason:
             kinds.append("delay_set")  # another reason is a new delay report
-    if old.get("target_date") != new.get("target_date"):
+    if old.target_date != new.target_date:
         kinds.append("target_date")
-    old_letters = set(old.get("parliament_informed") or [])
-    change.letters_added = sorted(set(new.get("parliament_informed") or []) - old_letters)
+    change.letters_added = sorted(set(new.parliament_informed) - set(old.parliament_informed))
     if change.letters_added:
         kinds.append("letters_added")
-    if (old.get("explanation") or "") != (new.get("explanation") or ""):
+    if old.explanation != new.explanation:
         kinds.append("explanation")
-        change.explanation_diff = word_diff(old.get("explanation"), new.get("explanation"))
-    if (old.get("status_text") or "") != (new.get("status_text") or ""):
+        change.explanation_diff = word_diff(old.explanation, new.explanation)
+    if old.status_text != new.status_text:
         kinds.append("status_text")
-        change.status_diff = word_diff(old.get("status_text"), new.get("status_text"))
+        change.status_diff = word_diff(old.status_text, new.status_text)
     return change
 
 
-def compare_rows(old_rows: list[dict], new_rows: list[dict]) -> Comparison:
-    """Compare two lists of row dicts (old first); changed rows come in the new table order."""
+def compare_rows(old_rows: list[Row], new_rows: list[Row]) -> Comparison:
+    """Compare two lists of rows (old first); changed rows come in the new table order."""
     pairs, added, removed = _match(old_rows, new_rows)
     changes = [_row_change(old, new) for old, new in pairs]
     changes = [change for change in changes if change.kinds]
-    changes.sort(key=lambda change: change.new.get("position", 0))
+    changes.sort(key=lambda change: change.new.position)
     return Comparison(
         added=added,
         removed=removed,

@@ -4,15 +4,16 @@ Every figure links to the overview filtered on what it counts, with the overview
 parameters (``/?theme=verrekening&phase=policy``, ``/?overdue=yes``).
 """
 
-import datetime
+from functools import partial
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
 from .compare import compare_rows
-from .models import Phase, Workstream
+from .filters import overdue_condition
 from .reports import last_published
-from .rows import build_rows, group_by_theme
+from .rows import group_by_theme
+from .sources import ReportSource
 
 # Fill colours of the chart (Rijkshuisstijl palette); the table beside it carries the figures.
 PHASE_FILLS = {
@@ -36,24 +37,22 @@ def overview_link(**filters: str) -> str:
     return f"{url}?{query}" if query else url
 
 
-def phase_counts_per_theme(rows: list[dict], phase_codes: list[str]) -> list[dict]:
+def phase_counts_per_theme(rows, phase_codes: list[str], link=overview_link) -> list[dict]:
     """Per theme (in table order): how many rows are in each phase, and the total, each with
     the link to those rows in the overview."""
     result = []
     for theme, theme_rows in group_by_theme(rows):
         counts = {code: 0 for code in phase_codes}
         for row in theme_rows:
-            counts[row["phase"]] = counts.get(row["phase"], 0) + 1
-        slug = theme_rows[0]["theme_slug"]
+            counts[row.phase] = counts.get(row.phase, 0) + 1
+        slug = theme_rows[0].theme_slug
         result.append(
             {
                 "theme": theme,
                 "counts": [counts[code] for code in phase_codes],
-                "cells": [
-                    (counts[code], overview_link(theme=slug, phase=code)) for code in phase_codes
-                ],
+                "cells": [(counts[code], link(theme=slug, phase=code)) for code in phase_codes],
                 "total": len(theme_rows),
-                "link": overview_link(theme=slug),
+                "link": link(theme=slug),
             }
         )
     return result
@@ -110,42 +109,40 @@ def bar_chart(per_theme: list[dict], phases: list) -> dict:
     }
 
 
-def dashboard_context(today: datetime.date) -> dict:
-    """Everything the dashboard shows, from the live rows and the last two reports."""
-    phases = list(Phase.objects.all())
+def dashboard_context(source) -> dict:
+    """Everything the dashboard shows, from a source's rows and the last two reports."""
+    phases = source.legend()
     codes = [phase.code for phase in phases]
-    rows = build_rows(Workstream.objects.for_overview())
-    per_theme = phase_counts_per_theme(rows, codes)
+    rows = list(source.rows())
+    # On a peildatum, the links lead to the overview on that date.
+    link = partial(
+        overview_link, peildatum=source.as_of.isoformat() if source.kind == "peildatum" else ""
+    )
+    per_theme = phase_counts_per_theme(rows, codes, link)
     totals = [sum(item["counts"][i] for item in per_theme) for i in range(len(codes))]
 
     reports = last_published(2)
     moved = None
     if len(reports) == 2:
-        comparison = compare_rows(reports[0].rows, reports[1].rows)
-        moved = comparison.with_kind("phase")
+        older, newer = (list(ReportSource(report).rows()) for report in reports)
+        moved = compare_rows(older, newer).with_kind("phase")
 
-    today_iso = today.isoformat()
+    overdue = overdue_condition(source.as_of).test
     return {
         "phases": phases,
         "per_theme": per_theme,
         "phase_totals": [
-            (count, overview_link(phase=code)) for count, code in zip(totals, codes, strict=True)
+            (count, link(phase=code)) for count, code in zip(totals, codes, strict=True)
         ],
-        "overview_link": overview_link(),
-        "overdue_link": overview_link(overdue="yes"),
-        "waiting_for_it_link": overview_link(it="yes"),
+        "overview_link": link(),
+        "overdue_link": link(overdue="yes"),
+        "waiting_for_it_link": link(it="yes"),
         "row_count": len(rows),
         "chart": bar_chart(per_theme, phases),
         "last_two_reports": reports,
         "moved_phase": moved,
-        "overdue": [
-            row
-            for row in rows
-            if row["target_date"]
-            and row["target_date"] < today_iso
-            and row["phase"] != "implemented"
-        ],
-        "waiting_for_it": [row for row in rows if row["it_dependency"]],
-        "waiting_for_measure": [row for row in rows if row["depends_on"]],
+        "overdue": [row for row in rows if overdue(row)],
+        "waiting_for_it": [row for row in rows if row.it_dependency],
+        "waiting_for_measure": [row for row in rows if row.depends_on],
         "phase_names": {phase.code: phase.short_label for phase in phases},
     }

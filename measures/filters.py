@@ -1,4 +1,9 @@
-"""Filters and sort orders of the overview, with short stable URL parameters.
+"""The one query of the bijlage: each filter and sort order declared once, for every source.
+
+A filter is a django-filter ``Filter`` (its form field and URL parameter) with a
+``condition(value, query)`` that returns a ``Condition``: the SQL for the live database and
+the row test for every other source (a peildatum, a published report). A test runs every
+filter through both sides and checks they select the same rows.
 
 Every value in a URL is a readable code that survives a re-import (theme slug, phase code,
 VM number, ISO date), never a database id, so a filtered view is a link that keeps working:
@@ -6,35 +11,235 @@ VM number, ISO date), never a database id, so a filtered view is a link that kee
 """
 
 import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.db.models import Exists, F, Min, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
+from django.db.models.lookups import IRegex
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    DelayReason,
-    LetterLink,
-    Measure,
-    ParliamentaryLetter,
-    PhaseCode,
-    Theme,
-    VMNumber,
-    Workstream,
-)
+from .models import DelayReason, LetterLink, Measure, PhaseCode, VMNumber, Workstream
+from .rows import TABLE_ORDER, Row
 from .search import FoldedContainsAll, accent_pattern, fold
 from .vmnumbers import parse_vm_numbers
 
 YES, NO = "yes", "no"
 YES_NO = [(YES, _("Ja")), (NO, _("Nee"))]
 
-# The bijlage's own order: by theme, then the row's place in its theme.
-TABLE_ORDER = ("theme__order", "theme_id", "order", "pk")
+MAX_QUERY_LENGTH = 200
+MAX_SEARCH_TERMS = 10
+
+# "VM 25", "vm25", "VM-25", "vm. 25": a reference to a VM number, in the search box and the
+# VM field alike.
+VM_REFERENCE = re.compile(r"(?i)^vm[\s.\-]*(\d{1,4})$")
+_VM_IN_TEXT = re.compile(r"(?i)\bvm[\s.\-]*(\d{1,4})\b")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One filter's meaning on both kinds of source: SQL on ``Workstream``, a test on a Row."""
+
+    sql: Q | Exists
+    test: Callable[[Row], bool]
+
+
+def _yes_no(value, sql, test) -> Condition | None:
+    if value == YES:
+        return Condition(sql, test)
+    if value == NO:
+        return Condition(~sql, lambda row: not test(row))
+    return None
+
+
+def _informed(**lookups) -> Exists:
+    """Whether a row has one letter matching all the lookups (EXISTS: rows never repeat)."""
+    return Exists(LetterLink.objects.filter(workstream=OuterRef("pk"), **lookups))
+
+
+def is_overdue(target_date: str | None, phase: str, today: datetime.date) -> bool:
+    """The one definition of overdue: a target date before today on a row not implemented."""
+    return bool(target_date and target_date < today.isoformat() and phase != PhaseCode.IMPLEMENTED)
+
+
+def overdue_condition(today: datetime.date) -> Condition:
+    """Overdue as SQL and as a row test (the overview's filter, the dashboard's list)."""
+    return Condition(
+        Q(target_date__lt=today) & ~Q(phase__code=PhaseCode.IMPLEMENTED),
+        lambda row: is_overdue(row.target_date, row.phase, today),
+    )
+
+
+def split_search(value: str) -> tuple[list[int], list[str]]:
+    """The VM references ("VM 25", "vm25") and the folded words of a search text."""
+    numbers = [int(n) for n in _VM_IN_TEXT.findall(value or "")]
+    words = fold(_VM_IN_TEXT.sub(" ", value or "")).split()
+    return numbers, words[:MAX_SEARCH_TERMS]
+
+
+def _search_text():
+    return Concat(
+        Coalesce("ambition__name", Value("")),
+        Value(" "),
+        "measure__name",
+        Value(" "),
+        "explanation",
+        Value(" "),
+        "status_text",
+        output_field=TextField(),
+    )
+
+
+def _has_vm(number: int) -> Exists:
+    return Exists(VMNumber.objects.filter(measure=OuterRef("measure"), number=number))
+
+
+# -- conditions, one per filter -----------------------------------------------------------
+
+
+def _theme(value, query):
+    return Condition(Q(theme__slug=value), lambda row: row.theme_slug == value)
+
+
+def _measure(value, query):
+    return Condition(Q(measure__slug=value), lambda row: row.measure_slug == value)
+
+
+def _phase(values, query):
+    wanted = set(values)
+    return Condition(Q(phase__code__in=sorted(wanted)), lambda row: row.phase in wanted)
+
+
+def _vm(value, query):
+    return Condition(_has_vm(value), lambda row: value in row.vm_numbers)
+
+
+def _search(value, query):
+    """Every word in ambition, measure, explanation or status text; every VM reference."""
+    numbers, terms = split_search(value)
+    if not numbers and not terms:
+        return None
+    sql = Q()
+    for number in numbers:
+        sql &= Q(_has_vm(number))
+    if terms:
+        if query.vendor == "postgresql":
+            # A case-insensitive regex per word that also accepts accents (measures.search).
+            for term in terms:
+                sql &= Q(IRegex(_search_text(), accent_pattern(term)))
+        else:  # SQLite: each row folded once, in Python, for all words
+            sql &= Q(FoldedContainsAll(_search_text(), terms))
+
+    def test(row: Row) -> bool:
+        if any(number not in row.vm_numbers for number in numbers):
+            return False
+        if not terms:
+            return True
+        text = fold(" ".join((row.ambition or "", row.measure, row.explanation, row.status_text)))
+        return all(term in text for term in terms)
+
+    return Condition(sql, test)
+
+
+def _it(value, query):
+    return _yes_no(value, Q(it_dependency__isnull=False), lambda row: row.it_dependency)
+
+
+def _hold(value, query):
+    return _yes_no(value, Q(on_hold=True), lambda row: row.on_hold)
+
+
+def _delayed(value, query):
+    if value in (YES, NO):
+        return _yes_no(value, ~Q(delay_reason=""), lambda row: bool(row.delay_reason))
+    return Condition(Q(delay_reason=value), lambda row: row.delay_reason == value)
+
+
+def _informed_filter(value, query):
+    return _yes_no(value, _informed(), lambda row: bool(row.parliament_informed))
+
+
+def _letter(value, query):
+    return Condition(
+        _informed(letter__date=datetime.date.fromisoformat(value)),
+        lambda row: value in row.parliament_informed,
+    )
+
+
+def _period(value, query):
+    """One letter inside the period: both bounds hold for the same letter."""
+    start = query.cleaned("informed_from")
+    end = query.cleaned("informed_to")
+    lookups = {}
+    if start:
+        lookups["letter__date__gte"] = start
+    if end:
+        lookups["letter__date__lte"] = end
+    low = start.isoformat() if start else ""
+    high = end.isoformat() if end else "9999-12-31"
+    return Condition(
+        _informed(**lookups),
+        lambda row: any(low <= date <= high for date in row.parliament_informed),
+    )
+
+
+def _overdue(value, query):
+    condition = overdue_condition(query.today)
+    return _yes_no(value, condition.sql, condition.test)
+
+
+# -- sort orders, each declared once --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A sort order: its SQL expression and the same value read from a Row."""
+
+    label: object
+    sql: Callable[[], object]
+    key: Callable[[Row, "BijlageQuery"], object]
+
+
+def _first_vm_sql():
+    # MIN() rather than ORDER BY ... LIMIT 1: PostgreSQL then uses the index on measure_id.
+    return Subquery(
+        VMNumber.objects.filter(measure=OuterRef("measure"))
+        .order_by()
+        .values("measure")
+        .annotate(first=Min("number"))
+        .values("first")
+    )
+
+
+def _last_informed_sql():
+    return Subquery(
+        LetterLink.objects.filter(workstream=OuterRef("pk"))
+        .order_by("-letter__date")
+        .values("letter__date")[:1]
+    )
+
+
+SORTS = {
+    "vm": Sort(_("VM-nummer"), _first_vm_sql, lambda row, query: row.first_vm),
+    "page": Sort(
+        _("Pagina IS"), lambda: F("ambition__strategy_page"), lambda row, q: row.strategy_page
+    ),
+    "phase": Sort(
+        _("Fase"), lambda: F("phase__order"), lambda row, query: query.phase_rank(row.phase)
+    ),
+    "theme": Sort(
+        _("Thema"), lambda: F("theme__order"), lambda row, query: query.theme_rank(row.theme)
+    ),
+    "informed": Sort(
+        _("Laatst geïnformeerd"), _last_informed_sql, lambda row, query: row.last_informed
+    ),
+}
 
 SORT_CHOICES = [
     ("vm", _("VM-nummer, oplopend")),
@@ -49,18 +254,54 @@ SORT_CHOICES = [
     ("-informed", _("Laatst geïnformeerd, nieuwste eerst")),
 ]
 
-MAX_QUERY_LENGTH = 200
-MAX_SEARCH_TERMS = 10
+
+# -- the filters as form fields ------------------------------------------------------------
 
 
-class IntegerFilter(django_filters.Filter):
-    """A whole number (``vm=25``); ``vm=2.5`` or ``vm=abc`` is a form error."""
+class Declared:
+    """Mixin: a django-filter Filter that carries its ``condition`` for every source."""
 
-    field_class = forms.IntegerField
+    def __init__(self, *args, condition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.condition = condition
+
+    def filter(self, qs, value):  # the query applies conditions itself (BijlageQuery)
+        return qs
 
 
-class WorkstreamFilterForm(forms.Form):
-    """The filter form; refuses a repeated single-value parameter and an inverted date range."""
+class ChoiceFilter(Declared, django_filters.ChoiceFilter):
+    pass
+
+
+class MultipleChoiceFilter(Declared, django_filters.MultipleChoiceFilter):
+    pass
+
+
+class CharFilter(Declared, django_filters.CharFilter):
+    pass
+
+
+class DateFilter(Declared, django_filters.DateFilter):
+    pass
+
+
+class VMNumberField(forms.IntegerField):
+    """A VM number as people type it: "25", "VM 25", "vm25" or "VM-25"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            match = VM_REFERENCE.match(value.strip())
+            if match:
+                value = match.group(1)
+        return super().to_python(value)
+
+
+class VMNumberFilter(Declared, django_filters.Filter):
+    field_class = VMNumberField
+
+
+class BijlageQueryForm(forms.Form):
+    """The filter form; refuses a repeated single-value parameter and an inverted period."""
 
     def clean(self):
         cleaned = super().clean()
@@ -77,53 +318,43 @@ class WorkstreamFilterForm(forms.Form):
         return cleaned
 
 
-def _yes_no(qs, value, condition: Q):
-    if value == YES:
-        return qs.filter(condition)
-    if value == NO:
-        return qs.exclude(condition)
-    return qs
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _informed(**lookups):
-    """Whether a row has a letter matching the lookups (EXISTS, so rows never repeat)."""
-    return Exists(LetterLink.objects.filter(workstream=OuterRef("pk"), **lookups))
+class BijlageQuery(django_filters.FilterSet):
+    """Filters and sort order of the bijlage over any source (``measures.sources``).
 
+    ``choices`` (themes, letters) and ``legend`` come from the source being shown, so a
+    peildatum or a report offers the themes and letters it has, by the slugs it has.
+    """
 
-class WorkstreamFilter(django_filters.FilterSet):
-    """The overview's filters over ``Workstream.objects.for_overview()``."""
-
-    theme = django_filters.ChoiceFilter(
-        field_name="theme__slug", label=_("Thema"), empty_label=_("Alle thema's")
-    )
-    phase = django_filters.MultipleChoiceFilter(
-        field_name="phase__code",
-        label=_("Fase"),
-        choices=PhaseCode.choices,
-        widget=forms.CheckboxSelectMultiple,
-        distinct=False,  # a row has one phase, so it can never repeat
-    )
-    vm = IntegerFilter(
-        field_name="measure__vm_numbers__number",
-        label=_("VM-nummer"),
-        min_value=1,
-        max_value=9999,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    q = django_filters.CharFilter(
-        method="search",
-        label=_("Zoeken in ambitie, maatregel, toelichting en stand van zaken"),
+    q = CharFilter(
+        condition=_search,
+        label=_("Zoeken in ambitie, maatregel, toelichting en stand van zaken (of VM 25)"),
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    it = django_filters.ChoiceFilter(
-        method="filter_it", label=_("IV-afhankelijk"), choices=YES_NO, empty_label=_("Alle")
+    theme = ChoiceFilter(condition=_theme, label=_("Thema"), empty_label=_("Alle thema's"))
+    vm = VMNumberFilter(
+        condition=_vm,
+        label=_("VM-nummer"),
+        min_value=1,
+        max_value=9999,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    hold = django_filters.ChoiceFilter(
-        method="filter_hold", label=_("On hold"), choices=YES_NO, empty_label=_("Alle")
+    phase = MultipleChoiceFilter(
+        condition=_phase,
+        label=_("Fase"),
+        choices=PhaseCode.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
-    delayed = django_filters.ChoiceFilter(
-        method="filter_delayed",
+    it = ChoiceFilter(
+        condition=_it, label=_("IV-afhankelijk"), choices=YES_NO, empty_label=_("Alle")
+    )
+    hold = ChoiceFilter(condition=_hold, label=_("On hold"), choices=YES_NO, empty_label=_("Alle"))
+    delayed = ChoiceFilter(
+        condition=_delayed,
         label=_("Vertraagd"),
         choices=[
             (YES, _("Ja, om welke reden ook")),
@@ -132,168 +363,125 @@ class WorkstreamFilter(django_filters.FilterSet):
         ],
         empty_label=_("Alle"),
     )
-    informed = django_filters.ChoiceFilter(
-        method="filter_informed", label=_("TK geïnformeerd"), choices=YES_NO, empty_label=_("Alle")
-    )
-    letter = django_filters.ChoiceFilter(
-        method="filter_letter", label=_("In de Kamerbrief van"), empty_label=_("Alle brieven")
-    )
-    informed_from = django_filters.DateFilter(
-        method="filter_informed_from",
-        label=_("Geïnformeerd vanaf"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    informed_to = django_filters.DateFilter(
-        method="filter_informed_to",
-        label=_("Geïnformeerd tot en met"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    overdue = django_filters.ChoiceFilter(
-        method="filter_overdue",
+    overdue = ChoiceFilter(
+        condition=_overdue,
         label=_("Streefdatum verstreken, niet geïmplementeerd"),
         choices=YES_NO,
         empty_label=_("Alle"),
     )
+    informed = ChoiceFilter(
+        condition=_informed_filter,
+        label=_("TK geïnformeerd"),
+        choices=YES_NO,
+        empty_label=_("Alle"),
+    )
+    letter = ChoiceFilter(
+        condition=_letter, label=_("In de Kamerbrief van"), empty_label=_("Alle brieven")
+    )
+    informed_from = DateFilter(
+        condition=_period, label=_("Geïnformeerd vanaf"), widget=_date_widget()
+    )
+    # Part of the same period as informed_from: one condition for both bounds.
+    informed_to = DateFilter(
+        condition=_period, label=_("Geïnformeerd tot en met"), widget=_date_widget()
+    )
+    measure = ChoiceFilter(condition=_measure, label=_("Maatregel"), empty_label=_("Alle"))
     sort = django_filters.ChoiceFilter(
-        method="sort_rows",
-        label=_("Sorteren op"),
-        choices=SORT_CHOICES,
-        empty_label=_("Volgorde van de bijlage"),
+        label=_("Sorteren op"), choices=SORT_CHOICES, empty_label=_("Volgorde van de bijlage")
     )
 
     class Meta:
-        model = Workstream
+        model = Workstream  # the live source's rows; other sources use the row tests
         fields = []
-        form = WorkstreamFilterForm
+        form = BijlageQueryForm
 
-    def __init__(
-        self,
-        data=None,
-        queryset=None,
-        *,
-        request=None,
-        prefix=None,
-        today=None,
-        phases=None,
-        choices=None,
-    ):
-        """``phases`` (the legend) and ``choices`` (``filter_choices()``) save their queries."""
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        self.today = today or datetime.date.today()
-        if phases is not None:
-            # The legend's short labels read better beside a checkbox than the long ones.
-            self.filters["phase"].extra["choices"] = [
-                (phase.code, phase.short_label or phase.label) for phase in phases
-            ]
-        # Shared by validation and rendering, so each is read once.
-        choices = choices if choices is not None else filter_choices()
-        self.filters["theme"].extra["choices"] = choices["theme"]
-        self.filters["letter"].extra["choices"] = choices["letter"]
+    def __init__(self, data=None, *, choices, legend, today, vendor="sqlite"):
+        super().__init__(data)
+        self.today = today
+        self.vendor = vendor
+        self._phase_rank = {phase.code: phase.order for phase in legend}
+        self._theme_rank = {name: rank for rank, (_slug, name) in enumerate(choices["theme"])}
+        # The legend's short labels read better beside a checkbox than the long ones.
+        self.filters["phase"].extra["choices"] = [
+            (phase.code, phase.short_label or phase.label) for phase in legend
+        ]
+        for name in ("theme", "letter", "measure"):
+            self.filters[name].extra["choices"] = choices[name]
 
-    # -- filters -------------------------------------------------------------------------
+    # -- reading the query -----------------------------------------------------------------
 
-    def search(self, qs, name, value):
-        """Every word must occur in the ambition, measure, explanation or status text."""
-        terms = fold(value).split()[:MAX_SEARCH_TERMS]
-        if not terms:
-            return qs
-        text = Concat(
-            Coalesce("ambition__name", Value("")),
-            Value(" "),
-            "measure__name",
-            Value(" "),
-            "explanation",
-            Value(" "),
-            "status_text",
-            output_field=TextField(),
-        )
-        if connections[qs.db].vendor == "postgresql":
-            qs = qs.alias(search_text=text)
-            for term in terms:
-                qs = qs.filter(search_text__iregex=accent_pattern(term))
-            return qs
-        # SQLite, the other supported database: each row folded once, in Python, for all terms.
-        return qs.filter(FoldedContainsAll(text, terms))
+    @property
+    def valid(self) -> bool:
+        return not self.is_bound or self.is_valid()
 
-    def filter_it(self, qs, name, value):
-        return _yes_no(qs, value, Q(it_dependency__isnull=False))
+    def cleaned(self, name):
+        if not (self.is_bound and self.is_valid()):
+            return None
+        return self.form.cleaned_data.get(name)
 
-    def filter_hold(self, qs, name, value):
-        return _yes_no(qs, value, Q(on_hold=True))
-
-    def filter_delayed(self, qs, name, value):
-        if value in (YES, NO):
-            return _yes_no(qs, value, ~Q(delay_reason=""))
-        return qs.filter(delay_reason=value) if value else qs
-
-    def filter_informed(self, qs, name, value):
-        return _yes_no(qs, value, Q(_informed()))
-
-    def filter_letter(self, qs, name, value):
-        if not value:
-            return qs
-        return qs.filter(_informed(letter__date=datetime.date.fromisoformat(value)))
-
-    def filter_informed_from(self, qs, name, value):
-        return qs.filter(_informed(letter__date__gte=value)) if value else qs
-
-    def filter_informed_to(self, qs, name, value):
-        return qs.filter(_informed(letter__date__lte=value)) if value else qs
-
-    def filter_overdue(self, qs, name, value):
-        overdue = Q(target_date__lt=self.today) & ~Q(phase__code=PhaseCode.IMPLEMENTED)
-        return _yes_no(qs, value, overdue)
-
-    def sort_rows(self, qs, name, value):
-        """Order by the chosen column, the bijlage's order breaking ties."""
-        if not value:
-            return qs
-        descending = value.startswith("-")
-        key = value.lstrip("-")
-        if key == "vm":
-            qs = qs.alias(
-                # MIN() rather than ORDER BY ... LIMIT 1: PostgreSQL then uses the index on
-                # measure_id instead of walking the index on number (0.05 ms per row).
-                first_vm=Subquery(
-                    VMNumber.objects.filter(measure=OuterRef("measure"))
-                    .order_by()
-                    .values("measure")
-                    .annotate(first=Min("number"))
-                    .values("first")
-                )
-            )
-            expression = F("first_vm")
-        elif key == "page":
-            expression = F("ambition__strategy_page")
-        elif key == "phase":
-            expression = F("phase__order")
-        elif key == "informed":
-            qs = qs.alias(
-                last_informed=Subquery(
-                    LetterLink.objects.filter(workstream=OuterRef("pk"))
-                    .order_by("-letter__date")
-                    .values("letter__date")[:1]
-                )
-            )
-            expression = F("last_informed")
-        else:  # theme
-            expression = F("theme__order")
-        ordered = (
-            expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
-        )
-        return qs.order_by(ordered, *TABLE_ORDER)
-
-    # -- reading the result --------------------------------------------------------------
+    def conditions(self) -> list[Condition]:
+        """The condition of every filter in use (the period once for its two bounds)."""
+        result, seen = [], set()
+        for name, declared in self.filters.items():
+            value = self.cleaned(name)
+            if value in (None, "", []) or not isinstance(declared, Declared):
+                continue
+            if declared.condition in seen:
+                continue
+            seen.add(declared.condition)
+            condition = declared.condition(value, self)
+            if condition is not None:
+                result.append(condition)
+        return result
 
     @property
     def sort_order(self) -> str:
         """The chosen sort order ("" is the bijlage's own order)."""
-        if self.is_bound and self.is_valid():
-            return self.form.cleaned_data.get("sort") or ""
-        return ""
+        return self.cleaned("sort") or ""
+
+    def sort_spec(self) -> tuple[Sort | None, bool]:
+        """The chosen ``Sort`` (None: table order) and whether it descends."""
+        value = self.sort_order
+        return (SORTS[value.lstrip("-")], value.startswith("-")) if value else (None, False)
+
+    def phase_rank(self, code: str) -> int:
+        return self._phase_rank.get(code, 0)
+
+    def theme_rank(self, theme: str) -> int:
+        return self._theme_rank.get(theme, len(self._theme_rank))
+
+    # -- applying it ---------------------------------------------------------------------
+
+    def apply_sql(self, queryset):
+        """The live source: filtered and ordered in the database."""
+        queryset = queryset.filter(*[condition.sql for condition in self.conditions()])
+        sort, descending = self.sort_spec()
+        if sort is None:
+            return queryset.order_by(*TABLE_ORDER)
+        expression = sort.sql()
+        ordered = (
+            expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+        )
+        return queryset.order_by(ordered, *TABLE_ORDER)
+
+    def apply_rows(self, rows) -> list[Row]:
+        """Every other source: the same filters as row tests, the same sort on row values.
+
+        ``rows`` are in the source's table order; ties keep it, as in SQL.
+        """
+        tests = [condition.test for condition in self.conditions()]
+        selected = [row for row in rows if all(test(row) for test in tests)]
+        sort, descending = self.sort_spec()
+        if sort is not None:
+            values = [(sort.key(row, self), row) for row in selected]
+            present = [item for item in values if item[0] is not None]
+            missing = [row for value, row in values if value is None]
+            present.sort(key=lambda item: item[0], reverse=descending)  # stable both ways
+            selected = [row for _value, row in present] + missing  # nulls last, as in SQL
+        return selected
 
     def describe(self) -> str:
-        """The active filters in words, for the page, the PDF and the file's metadata."""
+        """The active filters in words, for the page and the file's metadata."""
         if not (self.is_bound and self.is_valid()):
             return gettext("Alle rijen")
         parts = []
@@ -306,7 +494,7 @@ class WorkstreamFilter(django_filters.FilterSet):
                 # Phase labels come from the database; gettext finds their English text.
                 shown = ", ".join(gettext(str(labels.get(v, v))) for v in value)
             elif isinstance(value, datetime.date):
-                shown = value.strftime("%d/%m/%Y")
+                shown = value.strftime("%d-%m-%Y")
             elif name == "q":
                 shown = f"“{value}”"
             elif hasattr(field, "choices"):
@@ -321,24 +509,13 @@ class WorkstreamFilter(django_filters.FilterSet):
             text = f"{text} · {self.form.fields['sort'].label}: {dict(SORT_CHOICES)[sort]}"
         return text
 
-
-def filter_choices() -> dict[str, list[tuple[str, str]]]:
-    """The choices of the theme and letter filters, read from the database."""
-    return {
-        "theme": list(Theme.objects.order_by("order", "name").values_list("slug", "name")),
-        "letter": letter_choices(),
-    }
-
-
-def letter_choices() -> list[tuple[str, str]]:
-    """The dates of the letters to parliament, as (ISO date, label), oldest first."""
-    choices = {}
-    for letter in ParliamentaryLetter.objects.order_by("date", "pk"):
-        label = letter.date.strftime("%d/%m/%Y")
-        if letter.reference:
-            label = f"{label} ({letter.reference})"
-        choices.setdefault(letter.date.isoformat(), label)
-    return list(choices.items())
+    def errors_text(self) -> str:
+        """The form's errors as plain text lines (the answer of an export to bad filters)."""
+        lines = [gettext("Deze filters kloppen niet:")]
+        for name, errors in self.form.errors.items():
+            label = self.form.fields[name].label if name in self.form.fields else name
+            lines.extend(f"- {label}: {error}" for error in errors)
+        return "\n".join(lines)
 
 
 # -- the measure register (/maatregelen/) ----------------------------------------------------
@@ -383,7 +560,7 @@ class MeasureFilter(django_filters.FilterSet):
     class Meta:
         model = Measure
         fields = []
-        form = WorkstreamFilterForm  # refuses a parameter given twice, as the overview does
+        form = BijlageQueryForm  # refuses a parameter given twice, as the overview does
 
     def search(self, qs, name, value):
         """Measures whose name holds every word, or that carry one of the VM numbers asked."""

@@ -15,23 +15,30 @@ def message_response(request, message, *, status: int, title=None):
     )
 
 
-def peildatum_error_response(request, error):
-    """The answer to a ``?peildatum=`` that cannot be shown (a measures.asof.PeildatumError)."""
-    title = _("Geen gegevens op die datum") if error.status == 404 else _("Ongeldige peildatum")
-    return message_response(request, error.message, status=error.status, title=title)
+_PEILDATUM_TITLES = {
+    403: _("Alleen na inloggen"),
+    404: _("Geen gegevens op die datum"),
+}
 
 
-def answers_peildatum_errors(view):
-    """Turn a PeildatumError raised anywhere in a view into its clear 400/404 page."""
+def answers_source_errors(view):
+    """Turn a source that cannot be shown into its clear page: a bad or forbidden
+    ``?peildatum=`` (400/403/404), or no published bijlage yet for a visitor (404)."""
     from functools import wraps
 
     from .asof import PeildatumError
+    from .sources import NothingPublished
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except PeildatumError as error:
-            return peildatum_error_response(request, error)
+            title = _PEILDATUM_TITLES.get(error.status, _("Ongeldige peildatum"))
+            return message_response(request, error.message, status=error.status, title=title)
+        except NothingPublished as error:
+            return message_response(
+                request, error.message, status=404, title=_("Nog geen bijlage gepubliceerd")
+            )
 
     return wrapped

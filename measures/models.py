@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .rows import TABLE_ORDER
 from .vmnumbers import format_vm_numbers
 
 
@@ -292,7 +293,7 @@ class ParliamentaryLetter(models.Model):
 class WorkstreamQuerySet(models.QuerySet):
     def in_table_order(self):
         """Rows in the order of the bijlage: by theme, then by their place in the theme."""
-        return self.order_by("theme__order", "theme_id", "order", "pk")
+        return self.order_by(*TABLE_ORDER)
 
     def for_overview(self):
         """Everything the overview and the exports show, in a fixed number of queries."""
@@ -375,7 +376,7 @@ class Workstream(models.Model):
     objects = WorkstreamQuerySet.as_manager()
 
     class Meta:
-        ordering = ["theme__order", "order", "pk"]
+        ordering = list(TABLE_ORDER)  # the bijlage's own order, everywhere
         verbose_name = _("rij")
         verbose_name_plural = _("rijen")
 
@@ -483,6 +484,8 @@ class MeasureDependency(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        # The one order of a measure's dependencies, as the rows show them (measures.rows).
+        ordering = ["depends_on__name", "depends_on_id"]
         verbose_name = _("afhankelijkheid")
         verbose_name_plural = _("afhankelijkheden")
         constraints = [
@@ -541,9 +544,10 @@ class ReportQuerySet(models.QuerySet):
 class Report(models.Model):
     """A rapportage: the bijlage as sent to parliament, frozen as row dicts when published.
 
-    ``rows`` holds the rows in the ``measures.rows.build_rows`` form (the JSON contract plus
-    display helpers) and ``legend`` the phase labels at publishing time, so an old report
-    renders (and exports) exactly as it was, whatever happens to the live data afterwards.
+    ``rows`` holds the rows in their open-data form (``measures.rows.Row.to_json()``) and
+    ``legend`` the phase labels at publishing time, so an old report renders (and exports)
+    exactly as it was, whatever happens to the live data afterwards. They are read back only
+    through ``measures.sources.ReportSource``.
     Publishing goes through ``measures.reports.publish_report``.
     """
 
@@ -567,6 +571,11 @@ class Report(models.Model):
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     rows = models.JSONField(_("rijen"), default=list, blank=True, editable=False)
     legend = models.JSONField(_("legenda"), default=list, blank=True, editable=False)
+    # Read without the rows: lists and "previous report" never load the snapshot.
+    row_count = models.PositiveIntegerField(_("aantal rijen"), default=0, editable=False)
+    schema_version = models.PositiveSmallIntegerField(
+        _("vorm van de rijen"), default=1, editable=False
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     objects = ReportQuerySet.as_manager()

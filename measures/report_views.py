@@ -1,12 +1,9 @@
 """Pages over time: published reports, what changed between versions, and the dashboard."""
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 
-from django.contrib.staticfiles import finders
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -15,19 +12,22 @@ from django.views.generic import TemplateView
 
 from .compare import compare_rows
 from .dashboard import dashboard_context
-from .exports import (
-    CSP_EXEMPT_ATTRIBUTE,
-    STANDALONE_CSP,
-    allows_inline_styles,
-    export_response,
+from .documents import document_response, render_document
+from .exports import FORMATS as EXPORT_FORMATS
+from .exports import export_response
+from .messages import answers_source_errors, message_response
+from .models import DelayReason, Report
+from .presenter import present
+from .reports import previous_report
+from .rows import Row
+from .sources import (
+    LegendEntry,
+    LiveSource,
+    latest_published,
+    report_source,
+    sees_live_state,
+    source_for_request,
 )
-from .messages import answers_peildatum_errors, message_response
-from .models import DelayReason, Phase, Report, Workstream
-from .reports import live_legend, previous_report, report_rows
-from .rows import build_rows
-from .views import bijlage_context
-
-EXPORT_FORMATS = ("html", "pdf", "csv", "xlsx", "json")
 
 
 def _report_or_404(request, slug: str) -> Report:
@@ -45,22 +45,26 @@ class ReportListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = _("Rapportages")
-        context["reports"] = Report.objects.visible_to(self.request.user).select_related("letter")
+        context["reports"] = (
+            Report.objects.visible_to(self.request.user)
+            .defer("rows", "legend")
+            .select_related("letter")
+        )
         return context
 
 
-@method_decorator(answers_peildatum_errors, name="get")
+@method_decorator(answers_source_errors, name="get")
 class ReportDetailView(TemplateView):
-    """A report's bijlage, rendered from its snapshot with the live overview's table."""
+    """A report's bijlage, from its snapshot (or, for a draft, its peildatum's state)."""
 
     template_name = "measures/report_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report = _report_or_404(self.request, kwargs["slug"])
-        rows, legend = report_rows(report)
+        source = report_source(report)
         # The legend (and so the phase labels) of the snapshot, not of today.
-        context.update(bijlage_context(rows, legend=legend_objects(legend)))
+        context.update(present(list(source.rows()), source.legend(), title=report.title).context())
         context["report"] = report
         context["title"] = report.title
         context["caption"] = _("%(title)s, peildatum %(date)s") % {
@@ -75,22 +79,21 @@ class ReportDetailView(TemplateView):
         return context
 
 
-@answers_peildatum_errors
-@allows_inline_styles
+@answers_source_errors
 def report_export(request, slug: str, fmt: str):
-    """A report's bijlage as HTML, PDF, CSV, XLSX or JSON, from its frozen rows."""
+    """A report's bijlage as a download, from its frozen rows."""
     if fmt not in EXPORT_FORMATS:
         raise Http404(_("Onbekend exportformaat."))
     report = _report_or_404(request, slug)
-    rows, legend = report_rows(report)
+    source = report_source(report)
     return export_response(
         fmt,
-        rows,
+        source.rows(),
+        legend=source.legend(),  # the snapshot's phase labels, as on the report's page
         title=report.title,
         filters_text=str(_report_filters_text(report)),
         as_of=report.peildatum,
         filename_stem=f"bijlage-{report.slug}",
-        legend=legend_objects(legend),  # the snapshot's phase labels, as on the report's page
     )
 
 
@@ -105,23 +108,19 @@ def _report_filters_text(report: Report):
 # --- What changed --------------------------------------------------------------------------
 
 
-def legend_objects(legend: list[dict]) -> list[SimpleNamespace]:
-    """A snapshot's legend (dicts) with attribute access, like the ``Phase`` objects."""
-    return [SimpleNamespace(**phase) for phase in legend]
-
-
 @dataclass
 class Side:
     """One side of a comparison: a report or the current state."""
 
     label: str
-    rows: list[dict]
-    legend: list[dict]
+    rows: list[Row]
+    legend: list[LegendEntry]
     url: str
 
 
 def _report_side(report: Report) -> Side:
-    rows, legend = report_rows(report)
+    source = report_source(report)
+    rows, legend = list(source.rows()), source.legend()
     label = _("%(title)s (peildatum %(date)s)") % {
         "title": report.title,
         "date": report.peildatum.strftime("%d-%m-%Y"),
@@ -131,17 +130,17 @@ def _report_side(report: Report) -> Side:
 
 def _current_side() -> Side:
     today = timezone.localdate().strftime("%d-%m-%Y")
-    rows = build_rows(Workstream.objects.for_overview())
+    source = LiveSource()
     label = _("Huidige stand (%(date)s)") % {"date": today}
-    return Side(label, rows, live_legend(), reverse("measures:overview"))
+    return Side(label, list(source.rows()), source.legend(), reverse("measures:overview"))
 
 
 def _render_changes(request, old: Side | None, new: Side, fmt: str, *, links: dict, intro=None):
     """The comparison page, or its standalone HTML file, or its PDF."""
     comparison = compare_rows(old.rows, new.rows) if old is not None else None
-    legend = {p["code"]: p for p in (old.legend if old else [])}
-    legend.update({p["code"]: p for p in new.legend})
-    phase_names = {code: p["short_label"] for code, p in legend.items()}
+    legend = {p.code: p for p in (old.legend if old else [])}
+    legend.update({p.code: p for p in new.legend})
+    phase_names = {code: p.short_label for code, p in legend.items()}
     context = {
         "title": _("Wijzigingen in de bijlage"),
         "old": old,
@@ -156,39 +155,22 @@ def _render_changes(request, old: Side | None, new: Side, fmt: str, *, links: di
     if fmt == "page":
         return render(request, "measures/changes.html", context)
     context["standalone"] = True
-    context["css"] = _print_css()
-    html = render_to_string("measures/changes_print.html", context, request=request)
-    stem = links.get("filename_stem", "wijzigingen-bijlage")
-    if fmt == "html":
-        response = HttpResponse(html, content_type="text/html; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.html"'
-        # The file carries its own <style>; nothing else may load or run.
-        setattr(response, CSP_EXEMPT_ATTRIBUTE, True)
-        response["Content-Security-Policy"] = STANDALONE_CSP
-        return response
-    from weasyprint import HTML  # imported lazily: heavy, and only needed for PDFs
-
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
-        pdf_variant="pdf/ua-1"
+    content = render_document(
+        "measures/changes_print.html", context, fmt=fmt, stylesheets=("changes-print.css",)
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{stem}.pdf"'
-    return response
+    stem = links.get("filename_stem", "wijzigingen-bijlage")
+    return document_response(content, fmt=fmt, filename=f"{stem}.{fmt}")
 
 
-def _print_css() -> str:
-    """The print stylesheet, embedded so the HTML file and the PDF stand on their own."""
-    path = finders.find("css/changes-print.css")
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
-
-
-@answers_peildatum_errors
+@answers_source_errors
 def changes(request, fmt: str = "page"):
-    """``/wijzigingen/``: last published report → now, or ``?van=<slug>&tot=<slug>``."""
+    """``/wijzigingen/``: last published report → now, or ``?van=<slug>&tot=<slug>``.
+
+    Visitors who may not see the live state compare the last two published reports.
+    """
     visible = Report.objects.visible_to(request.user)
     van, tot = request.GET.get("van", "").strip(), request.GET.get("tot", "").strip()
-    sides = {}
+    chosen = {}
     for name, slug in (("van", van), ("tot", tot)):
         if slug:
             report = visible.filter(slug=slug).first()
@@ -199,17 +181,26 @@ def changes(request, fmt: str = "page"):
                     % {"slug": slug[:80], "name": name},
                     status=404,
                 )
-            sides[name] = _report_side(report)
-    if "van" not in sides:
-        last = Report.objects.published().last()
-        if last is None:
-            return message_response(
-                request,
-                _("Er is nog geen gepubliceerde rapportage om mee te vergelijken."),
-                status=404,
-                title=_("Nog geen rapportage"),
-            )
-        sides["van"] = _report_side(last)
+            chosen[name] = report
+    if not sees_live_state(request.user):
+        # The live state is internal: the newest published report is the newest side.
+        chosen.setdefault("tot", latest_published())
+        if chosen["tot"] is not None:
+            chosen.setdefault("van", previous_report(chosen["tot"]))
+    elif "van" not in chosen:
+        chosen["van"] = latest_published()
+    intro = None
+    if chosen.get("van") is None and chosen.get("tot") is not None:
+        # Only one published report: it is the first, there is nothing before it.
+        intro = _("Dit is de eerste rapportage; er is geen eerdere om mee te vergelijken.")
+    elif chosen.get("van") is None:
+        return message_response(
+            request,
+            _("Er is nog geen gepubliceerde rapportage om mee te vergelijken."),
+            status=404,
+            title=_("Nog geen rapportage"),
+        )
+    sides = {name: _report_side(report) for name, report in chosen.items() if report}
     new = sides.get("tot") or _current_side()
     query = request.GET.urlencode()
     suffix = f"?{query}" if query else ""
@@ -219,16 +210,15 @@ def changes(request, fmt: str = "page"):
         "pdf": reverse("measures:changes-export", args=["pdf"]) + suffix,
         "filename_stem": "wijzigingen-bijlage",
     }
-    return _render_changes(request, sides["van"], new, fmt, links=links)
+    return _render_changes(request, sides.get("van"), new, fmt, links=links, intro=intro)
 
 
-@allows_inline_styles
 def changes_export(request, fmt: str):
     """``/wijzigingen.html`` and ``/wijzigingen.pdf``: the same comparison as a file."""
     return changes(request, fmt=fmt)
 
 
-@answers_peildatum_errors
+@answers_source_errors
 def report_changes(request, slug: str, fmt: str = "page"):
     """``/rapportages/<slug>/wijzigingen/``: the previous report → this one."""
     report = _report_or_404(request, slug)
@@ -246,7 +236,6 @@ def report_changes(request, slug: str, fmt: str = "page"):
     return _render_changes(request, old, _report_side(report), fmt, links=links, intro=intro)
 
 
-@allows_inline_styles
 def report_changes_export(request, slug: str, fmt: str):
     """The comparison of a report with the previous one, as a file."""
     return report_changes(request, slug, fmt=fmt)
@@ -255,6 +244,7 @@ def report_changes_export(request, slug: str, fmt: str):
 # --- Dashboard -----------------------------------------------------------------------------
 
 
+@method_decorator(answers_source_errors, name="get")
 class DashboardView(TemplateView):
     """Figures at a glance: phases per theme, movement between reports, what is waiting."""
 
@@ -262,7 +252,10 @@ class DashboardView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(dashboard_context(today=timezone.localdate()))
+        source = source_for_request(self.request)
+        context.update(dashboard_context(source))
+        context["source"] = source
+        context["report"] = getattr(source, "report", None)
         context["title"] = _("Dashboard")
-        context["legend"] = list(Phase.objects.all())
+        context["legend"] = source.legend()
         return context

@@ -1,8 +1,10 @@
 """Published reports (rapportages): freezing the bijlage, and the seed as the first report.
 
 Publishing is one service function in one transaction; the admin action and the seed command
-call it. What it freezes is the list of row dicts of ``measures.rows.build_rows`` (or, for a
-reference date in the past, of ``measures.asof.rows_as_of``) and the legend of that moment.
+call it. It freezes the rows of the report's source (the live state, or for a reference date
+in the past the state rebuilt from history, ``measures.sources.source_for_date``) in their
+open-data form (``Row.to_json()``) with the legend of that moment. They are read back only
+through ``measures.sources.ReportSource``.
 """
 
 import datetime
@@ -13,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .asof import legend_as_of, rows_as_of
 from .models import (
     Ambition,
     Footnote,
@@ -30,7 +31,10 @@ from .models import (
     VMNumber,
     Workstream,
 )
-from .rows import build_rows
+from .sources import source_for_date
+
+# The form of a frozen row: 2 is ``Row.to_json()`` (contract fields plus display details).
+SNAPSHOT_SCHEMA_VERSION = 2
 
 SEED_DATE = datetime.date(2024, 10, 24)
 SEED_TITLE = "Bijlage oktober 2024"
@@ -57,25 +61,17 @@ def local_today() -> datetime.date:
     return timezone.localdate()
 
 
-def live_legend() -> list[dict]:
-    """The current phase legend as plain dicts (what a snapshot keeps)."""
-    return list(Phase.objects.values("code", "label", "short_label", "icon", "order"))
-
-
-def rows_for_peildatum(peildatum: datetime.date) -> tuple[list[dict], list[dict]]:
-    """Rows and legend for a report: live today (or later), rebuilt from history for a past day."""
-    if peildatum >= local_today():
-        return build_rows(Workstream.objects.for_overview()), live_legend()
-    return rows_as_of(peildatum), legend_as_of(peildatum)
-
-
 def publish_report(report: Report, *, published_at: datetime.datetime | None = None) -> Report:
     """Freeze the rows and legend of a draft report and mark it published, in one transaction."""
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if locked.state == ReportState.PUBLISHED:
             raise PublishedReportError(_("Deze rapportage is al gepubliceerd."))
-        locked.rows, locked.legend = rows_for_peildatum(locked.peildatum)
+        source = source_for_date(locked.peildatum)
+        locked.rows = [row.to_json() for row in source.rows()]
+        locked.legend = [entry.to_json() for entry in source.legend()]
+        locked.row_count = len(locked.rows)
+        locked.schema_version = SNAPSHOT_SCHEMA_VERSION
         locked.state = ReportState.PUBLISHED
         locked.published_at = published_at or timezone.now()
         locked.save()
@@ -84,7 +80,7 @@ def publish_report(report: Report, *, published_at: datetime.datetime | None = N
 
 def previous_report(report: Report) -> Report | None:
     """The published report just before this one (by reference date, then publishing time)."""
-    earlier = [r for r in Report.objects.published() if r.pk != report.pk]
+    earlier = [r for r in Report.objects.published().defer("rows", "legend") if r.pk != report.pk]
     if report.is_published:
         key = (report.peildatum, report.published_at, report.pk)
         earlier = [r for r in earlier if (r.peildatum, r.published_at, r.pk) < key]
@@ -95,15 +91,8 @@ def previous_report(report: Report) -> Report | None:
 
 def last_published(count: int = 1) -> list[Report]:
     """The last ``count`` published reports, oldest first."""
-    reports = list(Report.objects.published().reverse()[:count])
+    reports = list(Report.objects.published().defer("rows", "legend").reverse()[:count])
     return list(reversed(reports))
-
-
-def report_rows(report: Report) -> tuple[list[dict], list[dict]]:
-    """What a report shows: its snapshot once published, a preview of it while a draft."""
-    if report.is_published:
-        return [dict(row) for row in report.rows], report.legend
-    return rows_for_peildatum(report.peildatum)
 
 
 def seed_moment(date: datetime.date = SEED_DATE) -> datetime.datetime:

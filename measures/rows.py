@@ -1,16 +1,18 @@
-"""The bijlage as data: rows of the overview in the open-data form of the JSON export.
+"""The one row type of the bijlage, and the one function that builds it.
 
-Every rendering (page, HTML, PDF, CSV, XLSX, JSON) and every frozen report starts from these
-dicts, so they cannot disagree. The field names of ``CONTRACT_FIELDS`` are a public contract
-(DESIGN.md); the other keys are display helpers that may grow.
+Every page, document, export, comparison and frozen report works on ``Row`` objects. Sources
+(``measures.sources``: the live database, the state on a peildatum, a published report) read
+their own storage and hand plain values to ``make_row()``; ``Row.to_json()`` is the open-data
+form (the JSON export and what a report stores) and ``Row.from_json()`` reads it back.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+import datetime
+from dataclasses import asdict, dataclass, replace
 from itertools import groupby
 
 from .vmnumbers import format_vm_numbers
 
+# The public contract of the JSON export, in this order (README, "Open data").
 CONTRACT_FIELDS = (
     "position",
     "theme",
@@ -29,229 +31,234 @@ CONTRACT_FIELDS = (
     "footnotes",
 )
 
-
-def row_dict(workstream, position: int) -> dict:
-    """One row as a dict; expects a workstream from ``Workstream.objects.for_overview()``."""
-    measure = workstream.measure
-    numbers = sorted(vm.number for vm in measure.vm_numbers.all())
-    letters = [link.letter for link in workstream.letter_links.all()]
-    footnotes = list(workstream.footnotes.all())
-    return {
-        "position": position,
-        "theme": workstream.theme.name,
-        "ambition": workstream.ambition.name if workstream.ambition_id else None,
-        "strategy_page": workstream.ambition.strategy_page if workstream.ambition_id else None,
-        "measure": measure.name,
-        "vm_numbers": numbers,
-        "explanation": workstream.explanation,
-        "status_text": workstream.status_text,
-        "phase": workstream.phase.code,
-        "on_hold": workstream.on_hold,
-        "it_dependency": workstream.it_dependency_id is not None,
-        "delay_reason": workstream.delay_reason or None,
-        "target_date": workstream.target_date.isoformat() if workstream.target_date else None,
-        "parliament_informed": sorted({letter.date.isoformat() for letter in letters}),
-        "footnotes": [footnote.text for footnote in footnotes],
-        # Display helpers beyond the contract.
-        "id": workstream.pk,
-        "theme_slug": workstream.theme.slug,
-        "measure_slug": measure.slug,
-        "vm_label": format_vm_numbers(numbers),
-        "it_dependency_name": workstream.it_dependency.name
-        if workstream.it_dependency_id
-        else None,
-        "letters": [
-            {"date": letter.date.isoformat(), "reference": letter.reference, "url": letter.url}
-            for letter in letters
-        ],
-        "footnote_marks": [
-            {"number": f.number, "text": f.text, "location": f.location} for f in footnotes
-        ],
-        "depends_on": [
-            {
-                "measure": dep.depends_on.name,
-                "vm_label": format_vm_numbers(vm.number for vm in dep.depends_on.vm_numbers.all()),
-                "note": dep.note,
-            }
-            for dep in measure.dependencies.all()
-        ],
-    }
+# The bijlage's own order, as model fields of ``Workstream``: by theme, then the row's place
+# in its theme. The live source sorts by it in SQL; the peildatum source by the same values
+# read from history (``table_order_key``).
+TABLE_ORDER = ("theme__order", "theme_id", "order", "pk")
 
 
-def build_rows(workstreams: Iterable) -> list[dict]:
-    """Rows in the given order, numbered from 1."""
-    return [row_dict(ws, position) for position, ws in enumerate(workstreams, start=1)]
+def table_order_key(values: dict) -> tuple:
+    """The sort key of ``TABLE_ORDER`` for a row's values keyed by those field names."""
+    return tuple(values[name] for name in TABLE_ORDER)
 
 
-# Columns of a workstream that a row needs, read as plain values by iter_rows().
-_VALUE_FIELDS = (
-    "pk",
-    "theme__name",
-    "theme__slug",
-    "ambition_id",
-    "ambition__name",
-    "ambition__strategy_page",
-    "measure_id",
-    "measure__name",
-    "measure__slug",
-    "explanation",
-    "status_text",
-    "phase__code",
-    "on_hold",
-    "it_dependency_id",
-    "it_dependency__name",
-    "delay_reason",
-    "target_date",
-)
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """A letter in which parliament was informed about a row: ISO date, citation and link."""
+
+    date: str
+    reference: str = ""
+    url: str = ""
 
 
-def _chunks(iterable, size: int):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+@dataclass(frozen=True, slots=True)
+class FootnoteMark:
+    """A footnote marker on a row: its number, text and the column it stands in."""
+
+    number: int | None
+    text: str
+    location: str = "parliament_informed"
 
 
-def iter_rows(
-    workstreams, *, chunk_size: int = 500, start: int = 1, stream: bool = True
-) -> Iterator[dict]:
-    """The same dicts as ``build_rows()``, built from plain values, chunk by chunk.
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """Another measure this row's measure waits for."""
 
-    For long exports: takes any (filtered, ordered) ``Workstream`` queryset, reads a few
-    queries per chunk instead of creating model instances (most of the time for 10,000 rows),
-    and holds only one chunk in memory. A test keeps it equal to ``build_rows()``.
-    ``stream=False`` reads a short list (a page) at once: on PostgreSQL streaming means a
-    server-side cursor, which costs more than it saves for a hundred rows.
+    measure: str
+    vm_label: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of the bijlage: the contract fields, then what the table shows beside them."""
+
+    position: int
+    theme: str
+    ambition: str | None
+    strategy_page: int | None
+    measure: str
+    vm_numbers: tuple[int, ...]
+    explanation: str
+    status_text: str
+    phase: str
+    on_hold: bool
+    it_dependency: bool
+    delay_reason: str | None
+    target_date: str | None
+    parliament_informed: tuple[str, ...]
+    footnotes: tuple[str, ...]
+    # Beyond the contract (the JSON carries them too; old snapshots may lack them).
+    id: int | None = None
+    theme_slug: str = ""
+    measure_slug: str = ""
+    it_dependency_name: str | None = None
+    letters: tuple[Letter, ...] = ()
+    footnote_marks: tuple[FootnoteMark, ...] = ()
+    depends_on: tuple[Dependency, ...] = ()
+
+    @property
+    def vm_label(self) -> str:
+        """The VM numbers as the bijlage writes them ("VM 23 t/m 29")."""
+        return format_vm_numbers(self.vm_numbers)
+
+    @property
+    def first_vm(self) -> int | None:
+        return self.vm_numbers[0] if self.vm_numbers else None
+
+    @property
+    def last_informed(self) -> str | None:
+        return self.parliament_informed[-1] if self.parliament_informed else None
+
+    def at(self, position: int) -> "Row":
+        """The same row at another place in a table."""
+        return self if position == self.position else replace(self, position=position)
+
+    def to_json(self) -> dict:
+        """The open-data form: the contract fields first, then the display details."""
+        data = asdict(self)
+        for name in ("vm_numbers", "parliament_informed", "footnotes"):
+            data[name] = list(data[name])
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Row":
+        """A row from its open-data form (a report's snapshot, the JSON export)."""
+        return make_row(
+            position=data["position"],
+            theme=data["theme"],
+            theme_slug=data.get("theme_slug") or "",
+            ambition=data.get("ambition"),
+            strategy_page=data.get("strategy_page"),
+            measure=data["measure"],
+            measure_slug=data.get("measure_slug") or "",
+            vm_numbers=data.get("vm_numbers") or (),
+            explanation=data.get("explanation") or "",
+            status_text=data.get("status_text") or "",
+            phase=data["phase"],
+            on_hold=bool(data.get("on_hold")),
+            it_dependency=bool(data.get("it_dependency")),
+            it_dependency_name=data.get("it_dependency_name"),
+            delay_reason=data.get("delay_reason"),
+            target_date=data.get("target_date"),
+            letters=data.get("letters")
+            or [{"date": date} for date in data.get("parliament_informed") or ()],
+            footnote_marks=data.get("footnote_marks")
+            or [{"number": None, "text": text} for text in data.get("footnotes") or ()],
+            depends_on=data.get("depends_on") or (),
+            id=data.get("id"),
+        )
+
+
+def _iso(value) -> str | None:
+    if value is None or value == "":
+        return None
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+def make_row(
+    *,
+    position: int,
+    theme: str,
+    theme_slug: str,
+    ambition: str | None,
+    strategy_page: int | None,
+    measure: str,
+    measure_slug: str,
+    vm_numbers,
+    explanation: str,
+    status_text: str,
+    phase: str,
+    on_hold: bool,
+    it_dependency: bool,
+    it_dependency_name: str | None,
+    delay_reason: str | None,
+    target_date,
+    letters,
+    footnote_marks,
+    depends_on,
+    id: int | None,
+) -> Row:
+    """The one function that builds a ``Row``, from plain values of any source.
+
+    ``letters``, ``footnote_marks`` and ``depends_on`` are dicts (or the small value objects);
+    letters are put in date order, footnotes by number and VM numbers ascending here, so no
+    source can order them differently.
     """
-    from .models import Footnote, LetterLink, MeasureDependency, ParliamentaryLetter, VMNumber
-
-    letters = {letter.pk: letter for letter in ParliamentaryLetter.objects.all()}
-    letter_values = {
-        pk: {"date": letter.date.isoformat(), "reference": letter.reference, "url": letter.url}
-        for pk, letter in letters.items()
-    }
-    values = workstreams.values_list(*_VALUE_FIELDS)
-    values = values.iterator(chunk_size=chunk_size) if stream else list(values)
-    position = start
-    for chunk in _chunks(values, chunk_size):
-        row_ids = [item[0] for item in chunk]
-        measure_ids = {item[6] for item in chunk}
-
-        dependencies = defaultdict(list)
-        for measure_id, depends_on_id, name, note in (
-            MeasureDependency.objects.filter(measure_id__in=measure_ids)
-            .order_by("pk")
-            .values_list("measure_id", "depends_on_id", "depends_on__name", "note")
-        ):
-            dependencies[measure_id].append((depends_on_id, name, note))
-        wanted = measure_ids | {dep[0] for deps in dependencies.values() for dep in deps}
-        numbers = defaultdict(list)
-        for measure_id, number in (
-            VMNumber.objects.filter(measure_id__in=wanted)
-            .order_by("number")
-            .values_list("measure_id", "number")
-        ):
-            numbers[measure_id].append(number)
-        links = defaultdict(list)
-        for row_id, letter_id in (
-            LetterLink.objects.filter(workstream_id__in=row_ids)
-            .order_by("letter__date", "letter_id")
-            .values_list("workstream_id", "letter_id")
-        ):
-            links[row_id].append(letter_id)
-        notes = defaultdict(list)
-        for row_id, number, text, location in (
-            Footnote.objects.filter(workstream_id__in=row_ids)
-            .order_by("number")
-            .values_list("workstream_id", "number", "text", "location")
-        ):
-            notes[row_id].append({"number": number, "text": text, "location": location})
-
-        for (
-            pk,
-            theme,
-            theme_slug,
-            ambition_id,
-            ambition,
-            strategy_page,
-            measure_id,
-            measure,
-            measure_slug,
-            explanation,
-            status_text,
-            phase,
-            on_hold,
-            it_dependency_id,
-            it_dependency_name,
-            delay_reason,
-            target_date,
-        ) in chunk:
-            vm_numbers = numbers[measure_id]
-            row_letters = [letter_values[letter_id] for letter_id in links[pk]]
-            footnote_marks = notes[pk]
-            yield {
-                "position": position,
-                "theme": theme,
-                "ambition": ambition if ambition_id else None,
-                "strategy_page": strategy_page if ambition_id else None,
-                "measure": measure,
-                "vm_numbers": list(vm_numbers),
-                "explanation": explanation,
-                "status_text": status_text,
-                "phase": phase,
-                "on_hold": on_hold,
-                "it_dependency": it_dependency_id is not None,
-                "delay_reason": delay_reason or None,
-                "target_date": target_date.isoformat() if target_date else None,
-                "parliament_informed": sorted({letter["date"] for letter in row_letters}),
-                "footnotes": [mark["text"] for mark in footnote_marks],
-                "id": pk,
-                "theme_slug": theme_slug,
-                "measure_slug": measure_slug,
-                "vm_label": format_vm_numbers(vm_numbers),
-                "it_dependency_name": it_dependency_name if it_dependency_id else None,
-                "letters": [dict(letter) for letter in row_letters],
-                "footnote_marks": [dict(mark) for mark in footnote_marks],
-                "depends_on": [
-                    {
-                        "measure": name,
-                        "vm_label": format_vm_numbers(numbers[depends_on_id]),
-                        "note": note,
-                    }
-                    for depends_on_id, name, note in dependencies[measure_id]
-                ],
-            }
-            position += 1
+    letter_objects = sorted(
+        (
+            item
+            if isinstance(item, Letter)
+            else Letter(
+                date=_iso(item["date"]),
+                reference=item.get("reference") or "",
+                url=item.get("url") or "",
+            )
+            for item in letters
+        ),
+        key=lambda letter: letter.date,
+    )
+    marks = sorted(
+        (
+            item
+            if isinstance(item, FootnoteMark)
+            else FootnoteMark(
+                number=item.get("number"),
+                text=item.get("text") or "",
+                location=item.get("location") or "parliament_informed",
+            )
+            for item in footnote_marks
+        ),
+        key=lambda mark: (mark.number is None, mark.number or 0),
+    )
+    dependencies = tuple(
+        item
+        if isinstance(item, Dependency)
+        else Dependency(
+            measure=item["measure"],
+            vm_label=item.get("vm_label") or "",
+            note=item.get("note") or "",
+        )
+        for item in depends_on
+    )
+    return Row(
+        position=position,
+        theme=theme,
+        ambition=ambition or None,
+        strategy_page=strategy_page if ambition else None,
+        measure=measure,
+        vm_numbers=tuple(sorted(vm_numbers)),
+        explanation=explanation or "",
+        status_text=status_text or "",
+        phase=phase,
+        on_hold=bool(on_hold),
+        it_dependency=bool(it_dependency),
+        delay_reason=delay_reason or None,
+        target_date=_iso(target_date),
+        parliament_informed=tuple(sorted({letter.date for letter in letter_objects})),
+        footnotes=tuple(mark.text for mark in marks),
+        id=id,
+        theme_slug=theme_slug or "",
+        measure_slug=measure_slug or "",
+        it_dependency_name=it_dependency_name if it_dependency else None,
+        letters=tuple(letter_objects),
+        footnote_marks=tuple(marks),
+        depends_on=dependencies,
+    )
 
 
-def contract_row(row: dict) -> dict:
-    """Only the contract fields of a row, in contract order."""
-    return {field: row[field] for field in CONTRACT_FIELDS}
+def dependencies_of(dependencies, numbers) -> list[dict]:
+    """A measure's dependencies in their one order (by name, then id), with VM labels.
+
+    ``dependencies`` are (depends_on_id, name, note) tuples; ``numbers`` maps measure ids to
+    their VM numbers.
+    """
+    return [
+        {"measure": name, "vm_label": format_vm_numbers(numbers.get(dep_id, ())), "note": note}
+        for dep_id, name, note in sorted(dependencies, key=lambda dep: (dep[1], dep[0]))
+    ]
 
 
-def group_by_theme(rows: list[dict]) -> list[tuple[str, list[dict]]]:
+def group_by_theme(rows) -> list[tuple[str, list[Row]]]:
     """Consecutive rows of the same theme, for the theme rows of the table."""
-    return [(theme, list(items)) for theme, items in groupby(rows, key=lambda r: r["theme"])]
-
-
-def ambition_spans(rows: list[dict]) -> list[dict]:
-    """Mark rows that continue the ambition of the row above (merged cells of the original)."""
-    previous = None
-    for row in rows:
-        key = (row["theme"], row["ambition"], row["strategy_page"])
-        row["continues_ambition"] = row["ambition"] is not None and key == previous
-        previous = key
-    return rows
-
-
-def collect_footnotes(rows: list[dict]) -> list[dict]:
-    """The footnotes of the shown rows, by number, each once."""
-    seen = {}
-    for row in rows:
-        for mark in row.get("footnote_marks", []):
-            seen.setdefault(mark["number"], mark)
-    return [seen[number] for number in sorted(seen)]
+    return [(theme, list(items)) for theme, items in groupby(rows, key=lambda r: r.theme)]

@@ -87,3 +87,31 @@ def _migrated_data_in_transactional_tests(request):
     ContentType.objects.all().delete()
     connection.creation.deserialize_db_from_string(data)
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def manager(db):
+    """A signed-in manager: a user in the "Manager" role, who sees the live state."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("manager", password="Manager-Geheim-123", is_staff=True)
+    user.groups.add(Group.objects.get(name="Manager"))
+    return user
+
+
+@pytest.fixture
+def manager_client(manager):
+    """A test client signed in as a manager."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def anonymous_client(db):
+    """A client of a visitor who is not signed in (sees only published reports)."""
+    from django.test import Client
+
+    return Client()

@@ -1,70 +1,90 @@
-"""Every public page and export, for the tests that must visit them all.
+"""Every public page and export, read from the URL resolver, for the sweeps that visit them all.
 
-Written to follow the app as it grows: pages whose URL name does not exist (yet) are left out.
+Each route of the ``measures`` app is listed with a value for every parameter it takes: a new
+route with a parameter this module cannot fill makes the sweeps fail (``UnknownRoute``)
+rather than silently leaving the route out.
 """
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from measures.models import Measure
-
-EXPORT_FORMATS = ("html", "pdf", "csv", "xlsx", "json")
-
-
-def _maybe(name: str, **kwargs) -> list[str]:
-    try:
-        return [reverse(name, kwargs=kwargs or None)]
-    except NoReverseMatch:
-        return []
+# Routes a visitor needs to be signed in for (the sweeps of public pages leave them out).
+SIGNED_IN_ONLY: set[str] = set()
 
 
-def _reports():
-    """Published reports, if the reports part of the app is there."""
-    try:
-        from measures.models import Report
-    except ImportError:
-        return []
-    return list(Report.objects.order_by("pk"))
+class UnknownRoute(Exception):
+    """A route of the app whose parameters the sweeps do not know how to fill."""
 
 
 def load_public_data():
-    """The seed, and the seed published as the first report where reports exist."""
+    """The seed, published as the first report "Bijlage oktober 2024"."""
     from django.core.management import call_command
 
+    from measures.reports import ensure_seed_report
+
     call_command("loaddata", "bijlage_2024", verbosity=0)
-    try:
-        from measures.reports import ensure_seed_report
-    except ImportError:
-        return
     ensure_seed_report()
+
+
+def _routes(namespace: str = "measures"):
+    """(name, parameter names, fixed kwargs) of every named route in the namespace."""
+    resolver = get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == namespace:
+            for pattern in entry.url_patterns:
+                if isinstance(pattern, URLPattern) and pattern.name:
+                    params = set(pattern.pattern.regex.groupindex) - set(pattern.default_args)
+                    yield f"{namespace}:{pattern.name}", sorted(params), pattern.default_args
+
+
+def _values(name: str, param: str) -> list[str]:
+    from measures.exports import FORMATS
+    from measures.models import Measure, Report
+
+    if param == "slug" and name == "measures:measure-detail":
+        return list(Measure.objects.order_by("pk").values_list("slug", flat=True))
+    if param == "slug":
+        return list(Report.objects.published().order_by("pk").values_list("slug", flat=True))
+    if param == "fmt":
+        formats = ("html", "pdf") if "changes" in name else FORMATS
+        return list(formats)
+    raise UnknownRoute(f"{name}: no test values for the parameter {param!r}")
+
+
+def _urls(name: str, params: list[str], fixed: dict) -> list[str]:
+    urls = [{}]
+    for param in params:
+        values = _values(name, param)
+        if not values:  # never shrink: the data the sweep needs is missing
+            raise UnknownRoute(f"{name}: nothing to fill {param!r} with (load_public_data()?)")
+        urls = [{**kwargs, param: value} for kwargs in urls for value in values]
+    return [reverse(name, kwargs=kwargs or None) for kwargs in urls]
+
+
+def _is_export(params, fixed) -> bool:
+    return "fmt" in params or "fmt" in fixed
 
 
 def public_pages() -> list[str]:
     """HTML pages anyone can open (load_public_data() first)."""
-    pages = [reverse("measures:overview")]
-    pages += [measure.get_absolute_url() for measure in Measure.objects.order_by("pk")]
-    pages += _maybe("measures:report-list") + _maybe("measures:changes")
-    pages += _maybe("measures:dashboard")
-    for report in _reports():
-        pages += _maybe("measures:report-detail", slug=report.slug)
-        pages += _maybe("measures:report-changes", slug=report.slug)
+    pages = []
+    for name, params, fixed in _routes():
+        if name not in SIGNED_IN_ONLY and not _is_export(params, fixed):
+            pages += _urls(name, params, fixed)
     return pages
 
 
 def public_exports(with_reports: bool = True) -> list[str]:
-    """Downloads (those that exist); the overview's query string applies to the bijlage's.
+    """Every download; the overview's query string applies to the bijlage's.
 
-    Reports' downloads need the database (their slugs); leave them out where there is none.
+    Without reports (no database yet), the downloads that need a report's slug are left out.
     """
     urls = []
-    for fmt in EXPORT_FORMATS:
-        urls += _maybe(f"measures:export-{fmt}")
-    for fmt in ("html", "pdf"):
-        urls += _maybe("measures:changes-export", fmt=fmt)
-    for report in _reports()[:1] if with_reports else []:
-        for fmt in EXPORT_FORMATS:
-            urls += _maybe("measures:report-export", slug=report.slug, fmt=fmt)
-        for fmt in ("html", "pdf"):
-            urls += _maybe("measures:report-changes-export", slug=report.slug, fmt=fmt)
+    for name, params, fixed in _routes():
+        if name in SIGNED_IN_ONLY or not _is_export(params, fixed):
+            continue
+        if "slug" in params and not with_reports:
+            continue
+        urls += _urls(name, params, fixed)
     return urls
 
 

@@ -9,10 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from measures.asof import PeildatumError, filter_rows, parse_peildatum, rows_as_of
-from measures.models import LetterLink, Workstream
-from measures.rows import build_rows, iter_rows
+from measures.asof import PeildatumError, parse_peildatum, rows_as_of
+from measures.models import LetterLink
+from measures.sources import PeildatumSource
 from tests.factories import LetterLinkFactory, VMNumberFactory, WorkstreamFactory
+from tests.rows import live_rows
 from tests.scenario import (
     AMS,
     EDIT_DAY,
@@ -25,28 +26,33 @@ from tests.scenario import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def client(manager_client):
+    """A peildatum is for signed-in users: these tests look as a manager."""
+    return manager_client
+
+
 SEED_DAY = datetime.date(2024, 10, 24)
 
 
 def _row(rows, pk):
-    return next((row for row in rows if row["id"] == pk), None)
+    return next((row.to_json() for row in rows if row.id == pk), None)
 
 
 def test_the_history_of_the_seed_day_gives_exactly_the_seed_table(published_seed):
-    assert rows_as_of(SEED_DAY) == build_rows(Workstream.objects.for_overview())
+    assert rows_as_of(SEED_DAY) == live_rows()
 
 
 def test_the_rebuilt_rows_equal_the_rows_the_overview_and_exports_build_today(published_seed):
     make_changes()
-    today = rows_as_of(datetime.date.today() + datetime.timedelta(days=1))
-    assert today == list(iter_rows(Workstream.objects.in_table_order()))
-    assert today == build_rows(Workstream.objects.for_overview())
+    assert rows_as_of(datetime.date.today()) == live_rows()
 
 
 def test_an_earlier_date_still_shows_the_old_state_after_edits(published_seed):
-    before = build_rows(Workstream.objects.for_overview())
+    before = live_rows()
     make_changes()
-    after = build_rows(Workstream.objects.for_overview())
+    after = live_rows()
     assert after != before
     assert rows_as_of(SEED_DAY) == before
     assert rows_as_of(EDIT_DAY - datetime.timedelta(days=1)) == before
@@ -90,8 +96,8 @@ def test_the_end_of_the_day_counts_in_amsterdam_time(db):
     with time_machine.travel(datetime.datetime(2025, 3, 2, 0, 30, tzinfo=AMS), tick=False):
         row.status_text = "Net na middernacht."
         row.save()
-    assert rows_as_of(datetime.date(2025, 3, 1))[0]["status_text"] == "Laat op de avond."
-    assert rows_as_of(datetime.date(2025, 3, 2))[0]["status_text"] == "Net na middernacht."
+    assert rows_as_of(datetime.date(2025, 3, 1))[0].status_text == "Laat op de avond."
+    assert rows_as_of(datetime.date(2025, 3, 2))[0].status_text == "Net na middernacht."
 
 
 def test_a_date_before_any_history_says_there_is_no_data(published_seed):
@@ -208,12 +214,15 @@ def test_the_exports_follow_the_peildatum_and_the_filters(client, published_seed
     assert client.get("/export/bijlage.csv", {"peildatum": "2001-01-01"}).status_code == 404
 
 
-def test_filter_rows_applies_every_overview_filter_to_row_dicts(published_seed):
-    rows = rows_as_of(SEED_DAY)
-    today = datetime.date(2026, 2, 1)
+def test_every_overview_filter_applies_to_the_rows_of_a_peildatum(published_seed):
+    source = PeildatumSource(SEED_DAY)
+    source.as_of = datetime.date(2026, 2, 1)  # "overdue" as judged on that day
 
     def count(**filters):
-        return len(filter_rows([dict(r) for r in rows], filters, today=today))
+        data = {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in filters.items()}
+        query = source.query(data)
+        assert query.valid, query.form.errors
+        return len(source.rows(query))
 
     assert count() == 37
     assert count(theme="verrekening") == 4

@@ -12,7 +12,9 @@ import time_machine
 from measures.compare import compare_rows, word_diff
 from measures.models import Report
 from measures.reports import publish_report
+from measures.rows import Row
 from tests.factories import ReportFactory
+from tests.rows import report_rows
 from tests.scenario import (
     DELAY_SET_ROW,
     EDIT_MOMENT,
@@ -30,6 +32,15 @@ from tests.scenario import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def client(manager_client):
+    """Changes since the last report and the live dashboard: a signed-in manager's view."""
+    return manager_client
+
+
+DROP = object()  # a field a snapshot does not hold
+
+
 def _row(**overrides):
     row = {
         "id": 1,
@@ -37,7 +48,7 @@ def _row(**overrides):
         "theme": "Verrekening",
         "ambition": "Maandelijkse verrekening",
         "measure": "Maandelijkse verrekening",
-        "vm_label": "VM 32",
+        "vm_numbers": [32],
         "explanation": "Verrekenen per maand.",
         "status_text": "Beleidsmatige uitwerking moet nog starten.",
         "phase": "not_started",
@@ -48,7 +59,7 @@ def _row(**overrides):
         "parliament_informed": [],
     }
     row.update(overrides)
-    return row
+    return Row.from_json({k: v for k, v in row.items() if v is not DROP})
 
 
 @pytest.mark.parametrize(
@@ -81,8 +92,8 @@ def test_rows_added_and_removed_are_listed_and_counted():
     old = [_row(id=1), _row(id=2, measure="Weg")]
     new = [_row(id=1), _row(id=3, measure="Nieuw")]
     comparison = compare_rows(old, new)
-    assert [r["measure"] for r in comparison.added] == ["Nieuw"]
-    assert [r["measure"] for r in comparison.removed] == ["Weg"]
+    assert [r.measure for r in comparison.added] == ["Nieuw"]
+    assert [r.measure for r in comparison.removed] == ["Weg"]
     assert comparison.counts["added"] == comparison.counts["removed"] == 1
     assert comparison.changed == []
 
@@ -93,7 +104,7 @@ def test_a_row_keeps_its_identity_when_its_ambition_and_measure_are_renamed():
 
 
 def test_old_snapshots_without_ids_match_rows_by_ambition_and_measure():
-    old = [{k: v for k, v in _row().items() if k != "id"}]
+    old = [_row(id=DROP)]
     comparison = compare_rows(old, [_row(id=99, phase="implemented")])
     assert comparison.added == comparison.removed == []
     assert comparison.changed[0].kinds == ["phase"]
@@ -132,8 +143,8 @@ def _second_report():
 
 def test_the_second_report_compared_with_the_seed_shows_every_change(published_seed):
     second = _second_report()
-    comparison = compare_rows(published_seed.rows, second.rows)
-    by_id = {change.new["id"]: change for change in comparison.changed}
+    comparison = compare_rows(report_rows(published_seed), report_rows(second))
+    by_id = {change.new.id: change for change in comparison.changed}
     assert by_id[PHASE_ROW].kinds == ["phase", "status_text"]
     assert by_id[HOLD_SET_ROW].kinds == ["on_hold_set"]
     assert by_id[HOLD_CLEARED_ROW].kinds == [
@@ -152,7 +163,7 @@ def test_the_second_report_compared_with_the_seed_shows_every_change(published_s
         in by_id[EXPLANATION_ROW].explanation_diff
     )
     assert "&lt;b&gt;" in by_id[EXPLANATION_ROW].explanation_diff
-    assert [r["id"] for r in comparison.removed] == [REMOVED_ROW]
+    assert [r.id for r in comparison.removed] == [REMOVED_ROW]
     assert len(comparison.added) == 1
     assert len(comparison.changed) == 8
 

@@ -7,11 +7,17 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from measures.filters import WorkstreamFilter
-from measures.models import Workstream
+from measures.sources import LiveSource
 from tests.factories import WorkstreamFactory, phase
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(manager_client):
+    """The live state is for signed-in users: these tests look as a manager."""
+    return manager_client
+
 
 OVERVIEW = "/"
 
@@ -24,9 +30,10 @@ def shown_rows(response):
 
 def filtered(query: str) -> list[dict]:
     """The rows the filter selects, as the JSON export lists them."""
-    from django.test import Client
+    from django.test import Client, override_settings
 
-    response = Client().get(reverse("measures:export-json") + "?" + query)
+    with override_settings(PUBLIC_LIVE_STATE=True):  # the deployment setting, as anyone
+        response = Client().get(reverse("measures:export-json") + "?" + query)
     assert response.status_code == 200, response.content
     return response.json()["rows"]
 
@@ -276,15 +283,13 @@ def test_many_rows_are_paged_but_exports_contain_every_row(client, bijlage, sett
 
 
 def test_the_filter_describes_itself_in_words(bijlage):
-    filterset = WorkstreamFilter(
-        {"theme": "verrekening", "phase": ["policy"], "q": "rente", "hold": "no"},
-        queryset=Workstream.objects.for_overview(),
+    query = LiveSource().query(
+        {"theme": "verrekening", "phase": ["policy"], "q": "rente", "hold": "no"}
     )
-    assert filterset.describe() == (
-        "Thema: Verrekening; Fase: Verbetermaatregel bevindt zich in fase waarin beleid wordt "
-        "uitgewerkt; Zoekterm: “rente”; On hold: Nee"
+    assert query.describe() == (
+        "Zoekterm: “rente”; Thema: Verrekening; Fase: Beleid in uitwerking; On hold: Nee"
     )
-    assert WorkstreamFilter(None).describe() == "Alle rijen"
+    assert LiveSource().query(None).describe() == "Alle rijen"
 
 
 def test_search_folds_accents_the_same_in_python_and_in_the_database():
@@ -328,8 +333,10 @@ def test_the_pdf_and_the_page_name_phases_by_their_short_label(client, bijlage):
 
 
 def test_the_description_names_the_sort_order_too(bijlage):
-    filterset = WorkstreamFilter({"sort": "-informed"}, queryset=Workstream.objects.all())
-    assert filterset.describe() == "Alle rijen · Sorteren op: Laatst geïnformeerd, nieuwste eerst"
+    assert (
+        LiveSource().query({"sort": "-informed"}).describe()
+        == "Alle rijen · Sorteren op: Laatst geïnformeerd, nieuwste eerst"
+    )
 
 
 def test_the_accent_pattern_matches_accented_and_plain_forms_in_any_case():

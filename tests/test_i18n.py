@@ -67,6 +67,12 @@ def test_the_dutch_catalogue_may_stay_empty_because_the_source_strings_are_dutch
     assert _msgids(po) == _msgids(polib.pofile(str(PO_EN)))
 
 
+@pytest.fixture
+def client(manager_client):
+    """The live pages in both languages: a signed-in manager's view."""
+    return manager_client
+
+
 @pytest.mark.django_db
 def test_the_site_is_dutch_even_for_a_browser_that_prefers_english(client, bijlage):
     response = client.get(reverse("measures:overview"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")

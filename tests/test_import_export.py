@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from measures.models import Workstream
 from measures.resources import WorkstreamResource
-from measures.rows import build_rows
 from tests.factories import UserFactory
+from tests.rows import live_rows
 
 
 def history_count():
@@ -16,7 +16,7 @@ def history_count():
 
 
 def snapshot():
-    return build_rows(Workstream.objects.for_overview())
+    return live_rows()
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])

@@ -18,6 +18,12 @@ pytestmark = pytest.mark.django_db
 REGISTER = reverse("measures:measure-list")
 
 
+@pytest.fixture
+def client(manager_client):
+    """The live register: a signed-in manager's view (visitors: see the tests at the end)."""
+    return manager_client
+
+
 def _get(client, query="", status=200):
     response = client.get(f"{REGISTER}{query}")
     assert response.status_code == status, response.content.decode()[:2000]
@@ -218,3 +224,23 @@ def test_the_register_speaks_english_on_request(client, bijlage):
     html = _get(client)
     assert "27 measures found" in html
     assert "Preparing implementation: " in html
+
+
+def test_visitors_see_only_the_published_measures_without_the_live_figures(
+    anonymous_client, published_seed
+):
+    MeasureFactory(name="Nog niet gepubliceerd")
+    html = anonymous_client.get(REGISTER).content.decode()
+    assert "27 maatregelen gevonden" in html
+    assert "Nog niet gepubliceerd" not in html
+    assert "<td>VM 23 t/m 29</td>" in html
+    for header in ("Rijen", "Fasen", "Eerstvolgende streefdatum", "Laatste wijziging"):
+        assert f">{header}<" not in html
+    assert "Voorbereiden implementatie: " not in html
+    assert "de actuele stand ziet u na inloggen" in html
+
+
+def test_visitors_find_no_register_before_anything_is_published(anonymous_client, bijlage):
+    response = anonymous_client.get(REGISTER)
+    assert response.status_code == 404
+    assert "Nog geen bijlage gepubliceerd" in response.content.decode()

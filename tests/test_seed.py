@@ -14,14 +14,14 @@ from measures.models import (
     VMNumber,
     Workstream,
 )
-from measures.rows import build_rows
+from tests.rows import live_rows
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def rows(bijlage):
-    return build_rows(Workstream.objects.for_overview())
+    return [row.to_json() for row in live_rows()]
 
 
 def test_the_seed_has_every_row_theme_measure_and_vm_number(bijlage):

@@ -26,7 +26,7 @@ def _login(client, password=PASSWORD, next_url="/maatregelen/"):
     return client.post(LOGIN, {"username": "marieke", "password": password, "next": next_url})
 
 
-def test_the_header_offers_a_login_that_brings_you_back_to_the_page(client, bijlage):
+def test_the_header_offers_a_login_that_brings_you_back_to_the_page(client, published_seed):
     html = client.get("/maatregelen/?q=VM+25").content.decode()
     assert f'<a class="account__link" href="{LOGIN}?next=/maatregelen/%3Fq%3DVM%2B25">' in html
     assert "Inloggen</a>" in html

@@ -176,6 +176,9 @@ DJANGO_TABLES2_TEMPLATE = "measures/tables/table.html"
 
 # Overview paging: the page lists this many rows; exports always contain all rows.
 OVERVIEW_PAGE_SIZE = int(os.environ.get("OVERVIEW_PAGE_SIZE", "100"))
+# Parliament is informed first: visitors who are not signed in see only published reports.
+# DJANGO_PUBLIC_LIVE_STATE=true shows everyone the live state (e.g. an internal deployment).
+PUBLIC_LIVE_STATE = env_bool("DJANGO_PUBLIC_LIVE_STATE", default=False)
 
 # Security. Every value can be set from the environment; DJANGO_PRODUCTION=true gives the safe
 # production defaults, so `manage.py check --deploy` reports nothing (tests/test_production.py).
@@ -201,8 +204,8 @@ if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
 USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", default=False)
 
-# Content-Security-Policy (django-csp 4): no inline script or style anywhere. A view that
-# must differ (a standalone download with its own <style>) says so with a csp decorator.
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere. A standalone
+# download with its own <style> sets its own policy (measures.documents); django-csp keeps it.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -86,3 +86,19 @@ def axe_violations(page, axe_source) -> list[str]:
         + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
         for v in result["violations"]
     ]
+
+
+@pytest.fixture
+def as_manager(page, site):
+    """The browser signed in as a manager (who sees the live state), through a session cookie."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    user = User.objects.create_user("manager-browser", password="Manager-Geheim-123")
+    user.groups.add(Group.objects.get(name="Manager"))
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site}]
+    )
+    return user

@@ -8,7 +8,9 @@ from tests.hostile import EMOJI, hostile_workstream
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_hostile_text_does_not_run_and_long_words_wrap_inside_the_table(page, site, console_errors):
+def test_hostile_text_does_not_run_and_long_words_wrap_inside_the_table(
+    page, site, as_manager, console_errors
+):
     hostile_workstream()
     page.goto(site + "/")
     assert page.evaluate("window.__pwned === undefined")

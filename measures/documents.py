@@ -1,0 +1,62 @@
+"""The one document renderer: a template as a standalone HTML file or as a PDF.
+
+The bijlage's HTML and PDF downloads and the changes documents all go through
+``document_response()``: the stylesheets are embedded (the file stands on its own), the HTML
+file carries its own strict Content-Security-Policy (django-csp leaves a response that already
+has one alone), and WeasyPrint is called in one place.
+"""
+
+import functools
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+
+# A standalone file may use its own <style> and data: images, and load or run nothing else.
+STANDALONE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+@functools.cache
+def stylesheet(name: str) -> str:
+    """A stylesheet of ``static/css/``, to embed in a document."""
+    path = finders.find(f"css/{name}")
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def css_string(text: str) -> str:
+    """Text made safe for a double-quoted CSS string inside a <style> element."""
+    out = []
+    for char in str(text):
+        if char in '"\\<>&' or ord(char) < 32:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def render_pdf(html: str) -> bytes:
+    """HTML as a tagged PDF (PDF/UA-1) through WeasyPrint."""
+    import weasyprint  # imported lazily: it is heavy and only PDFs need it
+
+    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR))
+    return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def render_document(template: str, context: dict, *, fmt: str, stylesheets=()) -> bytes:
+    """The template with its stylesheets embedded, as HTML bytes or a PDF."""
+    css = "\n".join(stylesheet(name) for name in stylesheets)
+    html = render_to_string(template, {**context, "inline_css": css, "for_pdf": fmt == "pdf"})
+    return render_pdf(html) if fmt == "pdf" else html.encode("utf-8")
+
+
+def document_response(content: bytes, *, fmt: str, filename: str) -> HttpResponse:
+    """A rendered document as a download, with the CSP a standalone file needs."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if fmt == "html":
+        response["Content-Security-Policy"] = STANDALONE_CSP
+    return response
