@@ -158,3 +158,17 @@ def test_every_figure_and_bar_leads_to_the_overview_filtered_on_what_it_counts(
     assert urls["/?phase=implemented"] == 1
     assert urls["/"] == 37
     assert "/?overdue=yes" in urls and "/?it=yes" in urls
+
+
+def test_on_a_peildatum_the_links_lead_to_the_overview_on_that_date(client, published_seed):
+    html = _dashboard_at(client, "2024-10-25")
+    links = re.findall(r'<a href="(/\?[^"]*)">\d+</a>', html)
+    assert links
+    assert all("peildatum=2024-10-25" in url for url in links)
+    assert '<a href="/?peildatum=2024-10-25&amp;overdue=yes">' in html
+
+
+def _dashboard_at(client, date: str) -> str:
+    response = client.get("/dashboard/", {"peildatum": date})
+    assert response.status_code == 200
+    return response.content.decode()
