@@ -236,9 +236,7 @@ def test_the_row_service_refuses_an_owner_outside_the_team_whatever_page_calls_i
     own = two_teams["own"]
     own.owner = two_teams["other_team"]
     with pytest.raises(PermissionDenied):
-        services.save_object(
-            own, expected_version=own.version, reason="x", user=two_teams["owner"]
-        )
+        services.save_object(own, expected_version=own.version, reason="x", user=two_teams["owner"])
     assert models.Workstream.objects.get(pk=other.pk).status_text != "Via de service"
 
 
