@@ -76,6 +76,7 @@ def footnote_text(mark):
     return footnotes.footnote_text(mark)
 
 
+@register.simple_tag
 def last_changes(rows) -> dict:
     """When each shown row of the live state last changed, by row id: one query per page.
 
