@@ -1,4 +1,13 @@
-"""The figures of the dashboard, and the geometry of its server-side SVG bar chart."""
+"""The figures of the dashboard, and the geometry of its server-side SVG bar chart.
+
+Every figure links to the overview filtered on what it counts, with the overview's stable
+parameters (``/?theme=verrekening&phase=policy``, ``/?overdue=yes``).
+"""
+
+from functools import partial
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from .compare import compare_rows
 from .filters import overdue_condition
@@ -21,18 +30,29 @@ CHART_GAP = 8
 CHART_TOP = 8
 
 
-def phase_counts_per_theme(rows, phase_codes: list[str]) -> list[dict]:
-    """Per theme (in table order): how many rows are in each phase, and the total."""
+def overview_link(**filters: str) -> str:
+    """The overview filtered on what a figure counts (empty filters left out)."""
+    query = urlencode([(name, value) for name, value in filters.items() if value])
+    url = reverse("measures:overview")
+    return f"{url}?{query}" if query else url
+
+
+def phase_counts_per_theme(rows, phase_codes: list[str], link=overview_link) -> list[dict]:
+    """Per theme (in table order): how many rows are in each phase, and the total, each with
+    the link to those rows in the overview."""
     result = []
     for theme, theme_rows in group_by_theme(rows):
         counts = {code: 0 for code in phase_codes}
         for row in theme_rows:
             counts[row.phase] = counts.get(row.phase, 0) + 1
+        slug = theme_rows[0].theme_slug
         result.append(
             {
                 "theme": theme,
                 "counts": [counts[code] for code in phase_codes],
+                "cells": [(counts[code], link(theme=slug, phase=code)) for code in phase_codes],
                 "total": len(theme_rows),
+                "link": link(theme=slug),
             }
         )
     return result
@@ -47,7 +67,7 @@ def bar_chart(per_theme: list[dict], phases: list) -> dict:
         y = CHART_TOP + index * (CHART_BAR_HEIGHT + CHART_GAP)
         x = CHART_LABEL_WIDTH
         segments = []
-        for phase, count in zip(phases, item["counts"], strict=True):
+        for phase, (count, link) in zip(phases, item["cells"], strict=True):
             if not count:
                 continue
             width = count * scale
@@ -58,6 +78,7 @@ def bar_chart(per_theme: list[dict], phases: list) -> dict:
                     "width": round(width, 1),
                     "text_x": round(x + width / 2, 1),
                     "count": count,
+                    "link": link,
                     "label": phase.short_label,
                     "fill": fill,
                     "text_fill": text_fill,
@@ -93,7 +114,11 @@ def dashboard_context(source) -> dict:
     phases = source.legend()
     codes = [phase.code for phase in phases]
     rows = list(source.rows())
-    per_theme = phase_counts_per_theme(rows, codes)
+    # On a peildatum, the links lead to the overview on that date.
+    link = partial(
+        overview_link, peildatum=source.as_of.isoformat() if source.kind == "peildatum" else ""
+    )
+    per_theme = phase_counts_per_theme(rows, codes, link)
     totals = [sum(item["counts"][i] for item in per_theme) for i in range(len(codes))]
 
     reports = last_published(2)
@@ -106,7 +131,12 @@ def dashboard_context(source) -> dict:
     return {
         "phases": phases,
         "per_theme": per_theme,
-        "phase_totals": totals,
+        "phase_totals": [
+            (count, link(phase=code)) for count, code in zip(totals, codes, strict=True)
+        ],
+        "overview_link": link(),
+        "overdue_link": link(overdue="yes"),
+        "waiting_for_it_link": link(it="yes"),
         "row_count": len(rows),
         "chart": bar_chart(per_theme, phases),
         "last_two_reports": reports,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, Min, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 from django.db.models.lookups import IRegex
@@ -24,9 +25,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import DelayReason, LetterLink, PhaseCode, VMNumber, Workstream
+from .models import DelayReason, LetterLink, Measure, PhaseCode, VMNumber, Workstream
 from .rows import TABLE_ORDER, Row
 from .search import FoldedContainsAll, accent_pattern, fold
+from .vmnumbers import parse_vm_numbers
 
 YES, NO = "yes", "no"
 YES_NO = [(YES, _("Ja")), (NO, _("Nee"))]
@@ -514,3 +516,71 @@ class BijlageQuery(django_filters.FilterSet):
             label = self.form.fields[name].label if name in self.form.fields else name
             lines.extend(f"- {label}: {error}" for error in errors)
         return "\n".join(lines)
+
+
+# -- the measure register (/maatregelen/) ----------------------------------------------------
+
+# The register's sort orders: the names of the table's sortable columns (measures/tables.py),
+# each ascending and descending ("-"). django-tables2 applies them; the filter only checks them.
+REGISTER_SORT_CHOICES = [
+    ("name", _("Naam, A tot Z")),
+    ("-name", _("Naam, Z tot A")),
+    ("vm", _("VM-nummer, oplopend")),
+    ("-vm", _("VM-nummer, aflopend")),
+    ("rows", _("Aantal rijen, oplopend")),
+    ("-rows", _("Aantal rijen, aflopend")),
+    ("target", _("Eerstvolgende streefdatum, vroegste eerst")),
+    ("-target", _("Eerstvolgende streefdatum, laatste eerst")),
+    ("changed", _("Laatste wijziging, oudste eerst")),
+    ("-changed", _("Laatste wijziging, nieuwste eerst")),
+]
+
+
+class MeasureFilter(django_filters.FilterSet):
+    """The register's search over ``Measure.objects.for_register()``: a name or VM numbers.
+
+    ``VM 25``, ``vm25`` and ``25`` all find VM 25 (``parse_vm_numbers``, as the admin reads
+    them; ``23 t/m 29`` finds each of those); any other text is looked for in the name, every
+    word, without regard to case or accents.
+    """
+
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Zoeken op naam of VM-nummer"),
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        method="checked_only",
+        label=_("Sorteren op"),
+        choices=REGISTER_SORT_CHOICES,
+        empty_label=_("Standaard: naam, A tot Z"),
+    )
+
+    class Meta:
+        model = Measure
+        fields = []
+        form = BijlageQueryForm  # refuses a parameter given twice, as the overview does
+
+    def search(self, qs, name, value):
+        """Measures whose name holds every word, or that carry one of the VM numbers asked."""
+        words = fold(value).split()[:MAX_SEARCH_TERMS]
+        if not words:
+            return qs
+        # A regular expression on SQLite and PostgreSQL alike: measure names are short and few.
+        in_name = Q()
+        for word in words:
+            in_name &= Q(name__iregex=accent_pattern(word))
+        try:
+            numbers = parse_vm_numbers(value)
+        except ValidationError:
+            numbers = []
+        if not numbers:
+            return qs.filter(in_name)
+        # EXISTS rather than a join: a join would multiply the register's counts.
+        has_number = Exists(VMNumber.objects.filter(measure=OuterRef("pk"), number__in=numbers))
+        return qs.filter(in_name | Q(has_number))
+
+    def checked_only(self, qs, name, value):
+        """The sort order is applied by the table (django-tables2 reads the same parameter)."""
+        return qs

@@ -143,6 +143,37 @@ class MeasureQuerySet(models.QuerySet):
         """Measures with their VM numbers prefetched, for lists and labels."""
         return self.prefetch_related("vm_numbers")
 
+    def for_register(self):
+        """The measure register (``/maatregelen/``): per measure its rows counted per phase,
+        the nearest target date of a row not yet implemented and the last change of a row.
+
+        Every figure is an aggregate over one join, and the VM numbers are one prefetch, so a
+        page costs the same few queries however many measures and rows there are.
+        """
+        rows = "workstreams"
+        not_implemented = ~Q(workstreams__phase__code=PhaseCode.IMPLEMENTED)
+        return (
+            self.annotate(
+                # MIN() in a subquery, not over a second join, which would multiply the counts.
+                first_vm=models.Subquery(
+                    VMNumber.objects.filter(measure=models.OuterRef("pk"))
+                    .order_by()
+                    .values("measure")
+                    .annotate(first=models.Min("number"))
+                    .values("first")
+                ),
+                row_count=models.Count(rows),
+                next_target_date=models.Min("workstreams__target_date", filter=not_implemented),
+                last_change=models.Max("workstreams__updated_at"),
+                **{
+                    f"rows_{code}": models.Count(rows, filter=Q(workstreams__phase__code=code))
+                    for code in PhaseCode.values
+                },
+            )
+            .prefetch_related("vm_numbers")
+            .order_by("name", "pk")
+        )
+
 
 class Measure(Versioned):
     """An improvement measure (verbetermaatregel), identified by zero or more VM numbers."""
@@ -832,6 +863,8 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.round}: {self.get_kind_display()} → {self.email}"
+
+
 class PendingImport(models.Model):
     """An uploaded spreadsheet between its preview and the confirmation, kept in the database so
     that any app server can confirm it; only the user who previewed it may confirm it."""

@@ -2,12 +2,13 @@
 
 from django.urls import path, re_path
 
-from . import report_views, round_views, views
+from . import register_views, report_views, round_views, views
 
 app_name = "measures"
 
 urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
+    path("maatregelen/", register_views.MeasureListView.as_view(), name="measure-list"),
     path("maatregelen/<slug:slug>/", views.MeasureDetailView.as_view(), name="measure-detail"),
     *[
         path(f"export/bijlage.{fmt}", views.export_view, {"fmt": fmt}, name=f"export-{fmt}")

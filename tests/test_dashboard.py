@@ -29,11 +29,12 @@ def test_the_chart_and_the_table_show_the_same_rows_per_phase_per_theme(client, 
     with time_machine.travel(datetime.datetime(2025, 3, 3, 12), tick=False):
         html = _dashboard(client)
     assert html.count("<h1") == 1
-    assert '<svg class="chart__svg" role="img" aria-labelledby="chart-title chart-desc"' in html
+    # A group, not an image: its bars are links (an image's parts would be hidden from readers).
+    assert '<svg class="chart__svg" role="group" aria-labelledby="chart-title chart-desc"' in html
     assert "<caption>Aantal rijen per fase per thema</caption>" in html
     # 13 theme rows in the table and 13 bars in the chart.
     assert html.count('<g class="chart__bar">') == 13
-    table = html[html.index('<table class="dashboard-table">') :]
+    table = re.sub(r"</?a[^>]*>", "", html[html.index('<table class="dashboard-table">') :])
     assert len(re.findall(r'<tr><th scope="row">', table)) == 13 + 1  # + total row
     # Theme "Verjaring en stuiting": one row in implementation, one not started.
     assert "<title>Verjaring en stuiting: 1 – Voorbereiden implementatie</title>" in html
@@ -41,9 +42,9 @@ def test_the_chart_and_the_table_show_the_same_rows_per_phase_per_theme(client, 
     assert (
         '<tr><th scope="row">Verjaring en stuiting</th><td>1</td><td>0</td><td>1</td><td>0</td>'
         "<td>2</td></tr>"
-    ) in html
+    ) in table
     # Totals over the whole bijlage: 11 not started, 11 policy, 14 implementation, 1 done.
-    assert "<td>11</td><td>11</td><td>14</td><td>1</td><td>37</td></tr></tfoot>" in html
+    assert "<td>11</td><td>11</td><td>14</td><td>1</td><td>37</td></tr></tfoot>" in table
     assert 'style="' not in html
 
 
@@ -126,3 +127,48 @@ def test_the_dashboard_and_the_changes_page_take_a_constant_number_of_queries(cl
     make(60)
     publish_report(ReportFactory())
     assert queries() == small
+
+
+def _overview_count(client, url: str) -> int:
+    html = client.get(url).content.decode()
+    return int(re.search(r"(\d+) rij(?:en)? gevonden", html).group(1))
+
+
+def test_every_figure_and_bar_leads_to_the_overview_filtered_on_what_it_counts(
+    client, published_seed
+):
+    with time_machine.travel(datetime.datetime(2025, 3, 3, 12), tick=False):
+        html = _dashboard(client)
+        links = re.findall(r'<a href="(/(?:\?[^"]*)?)">(\d+)</a>', html)  # table cells, totals
+        links += re.findall(  # the bars of the chart
+            r'<a class="chart__link" href="([^"]+)"><title>[^<]*: (\d+) – ', html
+        )
+        links += re.findall(  # overdue, waiting for the IT landscape
+            r'<a href="([^"]+)"><strong class="dashboard-figure__number">(\d+)</strong>', html
+        )
+        links = [(url.replace("&amp;", "&"), int(count)) for url, count in links]
+        for url, count in links:
+            assert _overview_count(client, url) == count, url
+    cells = 13 * 4 - html.count("<td>0</td>")  # a zero leads nowhere
+    # Each non-zero cell and its bar, 13 theme totals, 4 phase totals, the total, 2 figures.
+    assert len(links) == 2 * cells + 13 + 4 + 1 + 2
+    urls = dict(links)
+    assert urls["/?theme=verjaring-en-stuiting&phase=not_started"] == 1
+    assert urls["/?theme=verjaring-en-stuiting"] == 2
+    assert urls["/?phase=implemented"] == 1
+    assert urls["/"] == 37
+    assert "/?overdue=yes" in urls and "/?it=yes" in urls
+
+
+def test_on_a_peildatum_the_links_lead_to_the_overview_on_that_date(client, published_seed):
+    html = _dashboard_at(client, "2024-10-25")
+    links = re.findall(r'<a href="(/\?[^"]*)">\d+</a>', html)
+    assert links
+    assert all("peildatum=2024-10-25" in url for url in links)
+    assert '<a href="/?peildatum=2024-10-25&amp;overdue=yes">' in html
+
+
+def _dashboard_at(client, date: str) -> str:
+    response = client.get("/dashboard/", {"peildatum": date})
+    assert response.status_code == 200
+    return response.content.decode()

@@ -29,6 +29,7 @@ KNOWN_KEYS = [
     "vm",
     "q",
     "page",
+    "per_page",
     "sort",
     "peildatum",
     "van",
@@ -82,6 +83,9 @@ def _urls() -> list[str]:
         "/maatregelen/bestaat-niet/",
         reverse("healthz"),
         reverse("admin:login"),
+        reverse("measures:measure-list"),
+        reverse("login"),
+        reverse("logout"),
         *public_exports(with_reports=False),
     ]
 
@@ -92,7 +96,7 @@ def test_no_query_string_makes_a_public_url_fail_with_a_server_error(visitor, pu
     _never_a_server_error(visitor, url, examples=8 if url.endswith(".pdf") else 20)
 
 
-@pytest.mark.parametrize("url", ["/", "/export/bijlage.json"])
+@pytest.mark.parametrize("url", ["/", "/export/bijlage.json", "/maatregelen/", "/inloggen/"])
 def test_every_known_parameter_with_every_nasty_value_is_never_a_server_error(
     visitor, public_data, url
 ):

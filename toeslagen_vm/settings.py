@@ -173,7 +173,14 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-LOGIN_URL = "admin:login"
+# The site's own login page (Django's LoginView); after signing in or out, back to `next`
+# (only on this site), else to the overview.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "measures:overview"
+LOGOUT_REDIRECT_URL = "measures:overview"
+
+# Flat lists (the measure register) render with the site's django-tables2 template.
+DJANGO_TABLES2_TEMPLATE = "measures/tables/table.html"
 
 # E-mail (the reminders of a reporting round, `manage.py send_round_reminders`): SMTP when
 # DJANGO_EMAIL_HOST is set, otherwise the mails are written to standard output.

@@ -74,3 +74,16 @@ def informed_cell(letters, marks):
 def footnote_text(mark):
     """A footnote's text, or "tekst van voetnoot N niet beschikbaar in de bron"."""
     return footnotes.footnote_text(mark)
+
+
+@register.simple_tag
+def last_changes(rows) -> dict:
+    """When each shown row of the live state last changed, by row id: one query per page.
+
+    Only the overview of the live state asks (``row_extras``); documents for parliament never
+    show it, and a published report has no live rows to ask about.
+    """
+    from measures.models import Workstream
+
+    ids = [row.id for row in rows if row.id is not None]
+    return dict(Workstream.objects.filter(pk__in=ids).values_list("pk", "updated_at"))
