@@ -43,7 +43,7 @@ def test_a_manager_searches_the_register_signs_in_and_is_back_on_the_same_search
     # Sorting by a column header, then signing out from the header.
     page.get_by_label("Zoeken op naam of VM-nummer").fill("")
     page.get_by_role("button", name="Zoeken").click()
-    page.get_by_role("link", name="Rijen").click()
+    page.get_by_role("link", name="Rijen", exact=True).click()
     assert page.locator('th[aria-sort="ascending"]').inner_text() == "Rijen"
     page.get_by_role("link", name="Uitloggen").click()
     assert axe_violations(page, axe_source) == [], page.url
