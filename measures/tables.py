@@ -124,7 +124,7 @@ class MyRowsTable(tables.Table):
         fields = []
         sequence = ("vm", "row", "phase", "target_date", "updated_at", "round_state", "edit")
         template_name = TABLE_TEMPLATE
-        attrs = {"class": "report-list my-rows"}
+        attrs = {"class": "report-list my-rows", "th": {"scope": "col"}}
         empty_text = _("Uw teams hebben (met deze filters) geen rijen.")
         order_by_field = "sort"
         page_field = "page"
