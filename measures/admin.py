@@ -855,22 +855,7 @@ class ReportAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["letter"]
     actions = ["publish"]
-    fields = [
-        "title",
-        "document_title",
-        "slug",
-        "peildatum",
-        "letter",
-        "state",
-        "row_count",
-        "prepared_by",
-        "approved_by",
-        "approved_at",
-        "published_by",
-        "published_at",
-        "letter_date",
-        "letter_reference",
-    ]
+    # Who did what and when is written by the publishing flow, never typed in.
     readonly_fields = [
         "state",
         "row_count",
@@ -882,6 +867,7 @@ class ReportAdmin(SimpleHistoryAdmin):
         "letter_date",
         "letter_reference",
     ]
+    fields = ["title", "document_title", "slug", "peildatum", "letter", *readonly_fields]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_published:
