@@ -571,8 +571,9 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(state=ReportState.PUBLISHED).order_by("peildatum", "published_at", "pk")
 
     def visible_to(self, user):
-        """Published reports for everyone; drafts too for staff."""
-        if user is not None and user.is_staff:
+        """Published reports for everyone; drafts too for those with the view right on reports
+        (the roles), not for any staff account."""
+        if user is not None and user.is_active and user.has_perm("measures.view_report"):
             return self
         return self.filter(state=ReportState.PUBLISHED)
 
