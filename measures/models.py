@@ -866,6 +866,24 @@ class ReminderSent(models.Model):
         return f"{self.round}: {self.get_kind_display()} → {self.email}"
 
 
+class DataVersion(models.Model):
+    """One row: the version of the domain data, for the cache keys of every app server.
+
+    Every write to the domain data changes ``value`` in the same transaction
+    (``measures.cache``), so all processes agree on it the moment the write commits, whatever
+    the cache backend.
+    """
+
+    value = models.CharField(_("versie"), max_length=32)
+
+    class Meta:
+        verbose_name = _("gegevensversie")
+        verbose_name_plural = _("gegevensversies")
+
+    def __str__(self):
+        return self.value
+
+
 class PendingImport(models.Model):
     """An uploaded spreadsheet between its preview and the confirmation, kept in the database so
     that any app server can confirm it; only the user who previewed it may confirm it."""
