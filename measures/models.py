@@ -54,6 +54,23 @@ class Versioned(models.Model):
         abstract = True
 
 
+class NaturalKeyManager(models.Manager):
+    """Finds an object by its natural key (``loaddata`` of ``dumpdata --natural-primary``)."""
+
+    natural_key_field = ""
+
+    def get_by_natural_key(self, key):
+        return self.get(**{self.natural_key_field: key})
+
+
+class ThemeManager(NaturalKeyManager):
+    natural_key_field = "slug"
+
+
+class PhaseManager(NaturalKeyManager):
+    natural_key_field = "code"
+
+
 class Theme(Versioned):
     """A bold section row of the bijlage ("Verrekening"), grouping ambitions in a fixed order."""
 
@@ -61,6 +78,8 @@ class Theme(Versioned):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     order = models.PositiveIntegerField(_("volgorde"), default=0)
     history = HistoricalRecords()
+
+    objects = ThemeManager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -85,6 +104,8 @@ class Phase(Versioned):
         _("icoon"), max_length=8, help_text=_("Symbool voor tekstexports, bijvoorbeeld ◑.")
     )
     history = HistoricalRecords()
+
+    objects = PhaseManager()
 
     class Meta:
         ordering = ["order"]
