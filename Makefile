@@ -10,7 +10,7 @@ PORT ?= 8000
 WORKERS ?= 3
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install system-packages test-system-packages node-packages messages translations run serve test test-browser lint format bench load clean
+.PHONY: install system-packages test-system-packages node-packages messages translations run serve test test-browser lint format bench load backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,8 @@ system-packages:
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	fc-list 2>/dev/null | grep -q "Noto Color Emoji" || missing="$$missing fonts-noto-color-emoji"; \
+	case "$$DATABASE_URL" in postgres*) \
+	  command -v pg_dump >/dev/null || missing="$$missing postgresql-client";; esac; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq $$missing; \
@@ -84,6 +86,8 @@ test-system-packages:
 	@missing=""; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	case "$$DATABASE_URL" in postgres*) \
+	  command -v pg_dump >/dev/null || missing="$$missing postgresql-client";; esac; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages for the tests:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; \
@@ -104,6 +108,18 @@ test-browser: install
 ## load: a bounded load test of the overview and the exports under gunicorn on 127.0.0.1
 load: install
 	$(PY) bench/load.py
+
+## backup: a consistent copy of the database DATABASE_URL names (pg_dump for PostgreSQL, SQLite's
+## backup API for SQLite) into BACKUP=<file>, by default backups/toeslagen-vm-<time>
+backup: $(STAMP) system-packages
+	$(PY) manage.py backup $(BACKUP)
+
+## restore: put BACKUP=<file> back into an empty database (REPLACE=1: replace everything in it),
+## then apply the migrations newer than the backup
+restore: $(STAMP) system-packages
+	@test -n "$(BACKUP)" || { echo "Welke backup? make restore BACKUP=backups/<bestand>"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(if $(REPLACE),--replace)
+	$(PY) manage.py migrate --noinput
 
 lint: install
 	$(VENV)/bin/ruff check .
