@@ -46,6 +46,16 @@ def test_the_guard_is_in_the_database_after_migrate():
     assert report_guard_installed(connection)
 
 
+def test_migrate_puts_the_guard_back_when_a_table_rebuild_dropped_it():
+    # SQLite rebuilds a table for most column changes, and drops its triggers with it.
+    from measures.guards import reinstall_after_migrate, remove_report_guard
+
+    remove_report_guard(connection)
+    assert not report_guard_installed(connection)
+    reinstall_after_migrate(None)  # what every ``migrate`` runs at its end (post_migrate)
+    assert report_guard_installed(connection)
+
+
 def test_base_manager_update_is_refused(published):
     _refused(lambda: Report._base_manager.filter(pk=published.pk).update(title="Vervalst"))
     _unchanged(published)
