@@ -74,8 +74,8 @@ def export_response(
 ) -> HttpResponse:
     """The rows as a download in the given format; ``legend`` is that of the rows' source.
 
-    ``heading`` heads the documents: a report passes its own
-    (``measures.publication.report_heading``); the live state is a dated concept.
+    ``heading`` heads the documents: the source's own (``Source.heading()``); without it,
+    a concept dated ``as_of``.
     """
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; expected one of {FORMATS}.")

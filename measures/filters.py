@@ -322,6 +322,17 @@ def _date_widget():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class SharedChoices(list):
+    """Choices a form reads but never changes: every form shares them, none copies them.
+
+    A form deep-copies its fields' choices; at 10,000 rows that is thousands of measures
+    copied for each page.
+    """
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class BijlageQuery(django_filters.FilterSet):
     """Filters and sort order of the bijlage over any source (``measures.sources``).
 
@@ -406,7 +417,7 @@ class BijlageQuery(django_filters.FilterSet):
             (phase.code, phase.short_label or phase.label) for phase in legend
         ]
         for name in ("theme", "letter", "measure"):
-            self.filters[name].extra["choices"] = choices[name]
+            self.filters[name].extra["choices"] = SharedChoices(choices[name])
 
     # -- reading the query -----------------------------------------------------------------
 
