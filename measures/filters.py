@@ -14,6 +14,7 @@ import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import django_filters
 from django import forms
@@ -120,6 +121,12 @@ def _vm(value, query):
     return Condition(_has_vm(value), lambda row: value in row.vm_numbers)
 
 
+@lru_cache(maxsize=65536)
+def _folded_text(row: Row) -> str:
+    """The searched text of a row, folded once: rows in memory are searched again and again."""
+    return fold(" ".join((row.ambition or "", row.measure, row.explanation, row.status_text)))
+
+
 def _search(value, query):
     """Every word in ambition, measure, explanation or status text; every VM reference."""
     numbers, terms = split_search(value)
@@ -141,7 +148,7 @@ def _search(value, query):
             return False
         if not terms:
             return True
-        text = fold(" ".join((row.ambition or "", row.measure, row.explanation, row.status_text)))
+        text = _folded_text(row)
         return all(term in text for term in terms)
 
     return Condition(sql, test)
