@@ -38,8 +38,9 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-## node-packages: npm packages, and the CSS the site serves copied into static/vendor/
-node-packages: system-packages $(NODE_STAMP)
+## node-packages: npm packages, and the CSS the site serves copied into static/vendor/; the
+## fonts also unpacked to TrueType for the PDF (WeasyPrint would unpack WOFF2 for every PDF)
+node-packages: system-packages $(NODE_STAMP) $(STAMP)
 	@mkdir -p $(VENDOR)/rijkshuisstijl
 	@cp node_modules/@rijkshuisstijl-community/design-tokens/dist/index.css \
 	  $(VENDOR)/rijkshuisstijl/design-tokens.css
@@ -48,6 +49,9 @@ node-packages: system-packages $(NODE_STAMP)
 	@mkdir -p $(VENDOR)/fira-sans
 	@cp node_modules/@fontsource/fira-sans/files/fira-sans-latin*-[47]00-*.woff2 \
 	  node_modules/@fontsource/fira-sans/LICENSE $(VENDOR)/fira-sans/
+	@$(PY) -c 'import sys; from fontTools.ttLib import woff2; \
+	  [woff2.decompress(f, f[:-len("woff2")] + "ttf") for f in sys.argv[1:]]' \
+	  $(VENDOR)/fira-sans/*.woff2
 
 ## messages: compile the committed .po files
 messages: $(STAMP) system-packages
