@@ -97,9 +97,12 @@ test-system-packages:
 test: install test-system-packages
 	$(PY) -m pytest
 
-## bench: medians of the overview and export timings (throwaway SQLite unless DATABASE_URL)
+## bench: medians of the overview, its sources, the exports, the documents and the tables2 lists
+## (register, Mijn rijen); throwaway SQLite unless DATABASE_URL
 bench: install
 	$(PY) bench/bench.py
+	$(PY) bench/register_bench.py
+	$(PY) bench/bench_documents.py
 
 ## test-browser: only the browser and accessibility tests
 test-browser: install
