@@ -40,8 +40,9 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-## node-packages: npm packages, and the CSS the site serves copied into static/vendor/
-node-packages: system-packages $(NODE_STAMP)
+## node-packages: npm packages, and the CSS the site serves copied into static/vendor/; the
+## fonts also unpacked to TrueType for the PDF (WeasyPrint would unpack WOFF2 for every PDF)
+node-packages: system-packages $(NODE_STAMP) $(STAMP)
 	@mkdir -p $(VENDOR)/rijkshuisstijl
 	@cp node_modules/@rijkshuisstijl-community/design-tokens/dist/index.css \
 	  $(VENDOR)/rijkshuisstijl/design-tokens.css
@@ -50,6 +51,9 @@ node-packages: system-packages $(NODE_STAMP)
 	@mkdir -p $(VENDOR)/fira-sans
 	@cp node_modules/@fontsource/fira-sans/files/fira-sans-latin*-[47]00-*.woff2 \
 	  node_modules/@fontsource/fira-sans/LICENSE $(VENDOR)/fira-sans/
+	@$(PY) -c 'import sys; from fontTools.ttLib import woff2; \
+	  [woff2.decompress(f, f[:-len("woff2")] + "ttf") for f in sys.argv[1:]]' \
+	  $(VENDOR)/fira-sans/*.woff2
 
 ## messages: compile the committed .po files
 messages: $(STAMP) system-packages
@@ -97,9 +101,12 @@ test-system-packages:
 test: install test-system-packages
 	$(PY) -m pytest
 
-## bench: medians of the overview and export timings (throwaway SQLite unless DATABASE_URL)
+## bench: medians of the overview, its sources, the exports, the documents and the tables2 lists
+## (register, Mijn rijen); throwaway SQLite unless DATABASE_URL
 bench: install
 	$(PY) bench/bench.py
+	$(PY) bench/register_bench.py
+	$(PY) bench/bench_documents.py
 
 ## test-browser: only the browser and accessibility tests
 test-browser: install

@@ -48,20 +48,18 @@ def live_heading(as_of: datetime.date) -> Heading:
 def report_heading(report) -> Heading:
     """A report: its full title, the date of its letter (or its peildatum), its Kamerstuk.
 
-    A published report names its letter as copied when it was published (``letter_date``,
-    ``letter_reference``), so a later edit of the letter does not change its documents; a
-    draft (or a report published before copies were made) names the letter as it is now.
+    A published report names the letter as copied when it was published; a later edit of
+    the letter does not change what parliament received.
     """
-    letter = report.letter
     if report.is_published and report.letter_date is not None:
-        date, reference = report.letter_date, report.letter_reference
-    elif letter is not None:
-        date, reference = letter.date, letter.reference
+        letter_date, reference = report.letter_date, report.letter_reference
+    elif report.letter is not None:
+        letter_date, reference = report.letter.date, report.letter.reference
     else:
-        date, reference = None, ""
+        letter_date, reference = None, ""
     with in_dutch():
-        if date is not None:
-            line = gettext("Kamerbrief van %(date)s") % {"date": long_date(date)}
+        if letter_date is not None:
+            line = gettext("Kamerbrief van %(date)s") % {"date": long_date(letter_date)}
         else:
             line = gettext("Peildatum %(date)s") % {"date": long_date(report.peildatum)}
         if not report.is_published:
