@@ -10,7 +10,7 @@ PORT ?= 8000
 WORKERS ?= 3
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install system-packages test-system-packages node-packages messages translations run serve test test-browser lint format bench load clean
+.PHONY: install system-packages test-system-packages node-packages messages translations run serve test test-browser lint format bench load lighthouse clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +33,12 @@ system-packages:
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq $$missing; \
 	fi
 
-# NL Design System (Rijkshuisstijl community) tokens, its font and axe-core, from the npm registry.
+# NL Design System (Rijkshuisstijl community) tokens, its font, and for the tests and benchmarks
+# axe-core, the Nu Html Checker (vnu-jar) and Lighthouse, from the npm registry.
+# --ignore-scripts: no package needs one, and vnu-jar's would fetch a Java runtime from outside
+# (Java comes from Debian: test-system-packages).
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
 	touch $(NODE_STAMP)
 
 ## node-packages: npm packages, and the CSS the site serves copied into static/vendor/
@@ -79,11 +82,13 @@ serve: install
 	  --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 ## test-system-packages: LibreOffice Writer (headless, no GUI) to open the DOCX and ODT exports
-## as a real client, and poppler's pdftotext; for the tests only, installed only when missing
+## as a real client, poppler's pdftotext, and Java for the Nu Html Checker; for the tests only,
+## installed only when missing
 test-system-packages:
 	@missing=""; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages for the tests:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; \
@@ -96,6 +101,11 @@ test: install test-system-packages
 ## bench: medians of the overview and export timings (throwaway SQLite unless DATABASE_URL)
 bench: install
 	$(PY) bench/bench.py
+
+## lighthouse: Lighthouse's four scores of /, /dashboard/ and /rapportages/, mobile and desktop,
+## against gunicorn on 127.0.0.1 with Debian's Chromium (a benchmark, not a test)
+lighthouse: install
+	$(PY) bench/lighthouse.py
 
 ## test-browser: only the browser and accessibility tests
 test-browser: install
