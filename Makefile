@@ -41,10 +41,12 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
 	touch $(NODE_STAMP)
 
-## node-packages: npm packages, and the CSS the site serves copied into static/vendor/
-node-packages: system-packages $(NODE_STAMP)
+## node-packages: npm packages, and the CSS the site serves copied into static/vendor/ (of the
+## design tokens only those the site uses: see toeslagen_vm/design_tokens.py)
+node-packages: system-packages $(NODE_STAMP) | $(STAMP)
 	@mkdir -p $(VENDOR)/rijkshuisstijl
-	@cp node_modules/@rijkshuisstijl-community/design-tokens/dist/index.css \
+	@$(PY) -m toeslagen_vm.design_tokens \
+	  node_modules/@rijkshuisstijl-community/design-tokens/dist/index.css \
 	  $(VENDOR)/rijkshuisstijl/design-tokens.css
 	@cp node_modules/@rijkshuisstijl-community/design-tokens/LICENSE.md \
 	  $(VENDOR)/rijkshuisstijl/LICENSE.md
