@@ -42,8 +42,9 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $(NODE_STAMP)
 
 ## node-packages: npm packages, and the CSS the site serves copied into static/vendor/ (of the
-## design tokens only those the site uses: see toeslagen_vm/design_tokens.py)
-node-packages: system-packages $(NODE_STAMP) | $(STAMP)
+## design tokens only those the site uses: see toeslagen_vm/design_tokens.py); the fonts also
+## unpacked to TrueType for the PDF (WeasyPrint would unpack WOFF2 for every PDF)
+node-packages: system-packages $(NODE_STAMP) $(STAMP)
 	@mkdir -p $(VENDOR)/rijkshuisstijl
 	@$(PY) -m toeslagen_vm.design_tokens \
 	  node_modules/@rijkshuisstijl-community/design-tokens/dist/index.css \
@@ -53,6 +54,9 @@ node-packages: system-packages $(NODE_STAMP) | $(STAMP)
 	@mkdir -p $(VENDOR)/fira-sans
 	@cp node_modules/@fontsource/fira-sans/files/fira-sans-latin*-[47]00-*.woff2 \
 	  node_modules/@fontsource/fira-sans/LICENSE $(VENDOR)/fira-sans/
+	@$(PY) -c 'import sys; from fontTools.ttLib import woff2; \
+	  [woff2.decompress(f, f[:-len("woff2")] + "ttf") for f in sys.argv[1:]]' \
+	  $(VENDOR)/fira-sans/*.woff2
 
 ## messages: compile the committed .po files
 messages: $(STAMP) system-packages
@@ -100,9 +104,12 @@ test-system-packages:
 test: install test-system-packages
 	$(PY) -m pytest
 
-## bench: medians of the overview and export timings (throwaway SQLite unless DATABASE_URL)
+## bench: medians of the overview, its sources, the exports, the documents and the tables2 lists
+## (register, Mijn rijen); throwaway SQLite unless DATABASE_URL
 bench: install
 	$(PY) bench/bench.py
+	$(PY) bench/register_bench.py
+	$(PY) bench/bench_documents.py
 
 ## lighthouse: Lighthouse's four scores of /, /dashboard/ and /rapportages/, mobile and desktop,
 ## against gunicorn on 127.0.0.1 with Debian's Chromium (a benchmark, not a test)
