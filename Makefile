@@ -10,7 +10,7 @@ PORT ?= 8000
 WORKERS ?= 3
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install system-packages test-system-packages node-packages messages translations run serve test test-browser lint format bench load backup restore clean
+.PHONY: install system-packages test-system-packages node-packages messages translations run serve test test-browser lint format bench load lighthouse backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,16 +35,21 @@ system-packages:
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq $$missing; \
 	fi
 
-# NL Design System (Rijkshuisstijl community) tokens, its font and axe-core, from the npm registry.
+# NL Design System (Rijkshuisstijl community) tokens, its font, and for the tests and benchmarks
+# axe-core, the Nu Html Checker (vnu-jar) and Lighthouse, from the npm registry.
+# --ignore-scripts: no package needs one, and vnu-jar's would fetch a Java runtime from outside
+# (Java comes from Debian: test-system-packages).
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
 	touch $(NODE_STAMP)
 
-## node-packages: npm packages, and the CSS the site serves copied into static/vendor/; the
-## fonts also unpacked to TrueType for the PDF (WeasyPrint would unpack WOFF2 for every PDF)
+## node-packages: npm packages, and the CSS the site serves copied into static/vendor/ (of the
+## design tokens only those the site uses: see toeslagen_vm/design_tokens.py); the fonts also
+## unpacked to TrueType for the PDF (WeasyPrint would unpack WOFF2 for every PDF)
 node-packages: system-packages $(NODE_STAMP) $(STAMP)
 	@mkdir -p $(VENDOR)/rijkshuisstijl
-	@cp node_modules/@rijkshuisstijl-community/design-tokens/dist/index.css \
+	@$(PY) -m toeslagen_vm.design_tokens \
+	  node_modules/@rijkshuisstijl-community/design-tokens/dist/index.css \
 	  $(VENDOR)/rijkshuisstijl/design-tokens.css
 	@cp node_modules/@rijkshuisstijl-community/design-tokens/LICENSE.md \
 	  $(VENDOR)/rijkshuisstijl/LICENSE.md
@@ -85,13 +90,15 @@ serve: install
 	  --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 ## test-system-packages: LibreOffice Writer (headless, no GUI) to open the DOCX and ODT exports
-## as a real client, and poppler's pdftotext; for the tests only, installed only when missing
+## as a real client, poppler's pdftotext, and Java for the Nu Html Checker; for the tests only,
+## installed only when missing
 test-system-packages:
 	@missing=""; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	case "$$DATABASE_URL" in postgres*) \
 	  command -v pg_dump >/dev/null || missing="$$missing postgresql-client";; esac; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages for the tests:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; \
@@ -107,6 +114,11 @@ bench: install
 	$(PY) bench/bench.py
 	$(PY) bench/register_bench.py
 	$(PY) bench/bench_documents.py
+
+## lighthouse: Lighthouse's four scores of /, /dashboard/ and /rapportages/, mobile and desktop,
+## against gunicorn on 127.0.0.1 with Debian's Chromium (a benchmark, not a test)
+lighthouse: install
+	$(PY) bench/lighthouse.py
 
 ## test-browser: only the browser and accessibility tests
 test-browser: install
