@@ -1,8 +1,11 @@
-"""Language choice: Dutch unless the visitor chose another language with the switcher."""
+"""Middleware of the site: the language choice, and refusing a NUL character in the address."""
+
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -19,3 +22,27 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RefuseNulMiddleware:
+    """A NUL character anywhere in the address is a 400 with a Dutch message, before any view.
+
+    No page, filter or search of this site has a use for one, and PostgreSQL refuses it in
+    every text value (a 500 at whichever query first meets it). One check here covers every
+    view, the admin's list filters, searches and autocomplete included.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = unquote_plus(request.META.get("QUERY_STRING", ""))
+        if "\x00" in request.path_info or "\x00" in query:
+            from measures.messages import message_response
+
+            message = _(
+                "Het adres bevat een ongeldig teken (een NUL-teken). Controleer de link of "
+                "typ het adres opnieuw."
+            )
+            return message_response(request, message, status=400)
+        return self.get_response(request)

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL in the address: a 400 before any view or query (PostgreSQL refuses NUL in text).
+    "toeslagen_vm.middleware.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -255,6 +257,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "measures.auth.lockout_response"
+# Behind a load balancer the address is the client's from X-Forwarded-For, but only on
+# requests from the balancer itself: FORWARDED_ALLOW_IPS, the same variable (and default) as
+# gunicorn's --forwarded-allow-ips in `make serve` (addresses or networks, comma separated).
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
+AXES_CLIENT_IP_CALLABLE = "measures.auth.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429
 
 # History is data: nobody reverts or edits it through the admin.
