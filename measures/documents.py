@@ -62,6 +62,11 @@ def render_pdf(html: str) -> bytes:
     import weasyprint  # imported lazily: it is heavy and only PDFs need it
 
     document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR))
+    return _write_pdf(document)
+
+
+def _write_pdf(document) -> bytes:
+    """WeasyPrint's drawing of the pages: the one CPU-heavy call of every PDF."""
     return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, finisher=_identify_pdfua)
 
 
