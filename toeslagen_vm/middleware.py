@@ -1,4 +1,4 @@
-"""Middleware of the site: the language choice, and refusing a NUL character in the address."""
+"""Middleware of the site: the language choice, a NUL in the address, a busy PDF renderer."""
 
 from urllib.parse import unquote_plus
 
@@ -46,3 +46,28 @@ class RefuseNulMiddleware:
             )
             return message_response(request, message, status=400)
         return self.get_response(request)
+
+
+class RendererBusyMiddleware:
+    """A PDF request while every PDF slot of this process is taken: 503, Retry-After, Dutch."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from measures.documents import RendererBusy
+        from measures.messages import message_response
+
+        if not isinstance(exception, RendererBusy):
+            return None
+        seconds = settings.PDF_RETRY_AFTER_SECONDS
+        message = _(
+            "Er worden nu te veel PDF-bestanden tegelijk gemaakt. Probeer het over "
+            "%(seconds)s seconden opnieuw."
+        ) % {"seconds": seconds}
+        response = message_response(request, message, status=503, title=_("Even geduld"))
+        response["Retry-After"] = str(seconds)
+        return response

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A NUL in the address: a 400 before any view or query (PostgreSQL refuses NUL in text).
     "toeslagen_vm.middleware.RefuseNulMiddleware",
+    # Every PDF slot of this process taken: 503 with Retry-After (measures.documents).
+    "toeslagen_vm.middleware.RendererBusyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -279,3 +281,34 @@ IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
 # An upload waits this long (in the database) for its confirmation.
 IMPORT_PENDING_MINUTES = int(os.environ.get("IMPORT_PENDING_MINUTES", "60"))
+
+# PDFs (WeasyPrint, 0.5-2 s of CPU each): at most this many at once per process; a request
+# waits up to PDF_WAIT_SECONDS for a slot, else 503 with Retry-After. A published report's
+# documents are rendered once and then come from the cache (measures/report_views.py).
+PDF_MAX_CONCURRENT = int(os.environ.get("PDF_MAX_CONCURRENT", "1"))
+PDF_WAIT_SECONDS = float(os.environ.get("PDF_WAIT_SECONDS", "5"))
+PDF_RETRY_AFTER_SECONDS = int(os.environ.get("PDF_RETRY_AFTER_SECONDS", "10"))
+
+# Logging: JSON lines on standard error (toeslagen_vm/logs.py), which gunicorn and systemd or
+# the container runtime collect. Every 4xx/5xx with method, path, status and user id; a 500
+# with its traceback. No query strings, cookies, headers or request bodies.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "toeslagen_vm.logs.JsonLinesFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers (the console in DEBUG, mail to ADMINS) are replaced by ours.
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        # Every SQL statement at DEBUG would carry the data itself: never below INFO.
+        "django.db.backends": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
