@@ -304,11 +304,16 @@ LOGGING = {
             "formatter": "json",
         }
     },
-    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    # Libraries (WeasyPrint's progress, fontTools) only when something is wrong.
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
         # Django's own handlers (the console in DEBUG, mail to ADMINS) are replaced by ours.
         "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         # Every SQL statement at DEBUG would carry the data itself: never below INFO.
         "django.db.backends": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "measures": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        # Each PDF warns about CSS it does not know (print-color-adjust): not news.
+        "weasyprint": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
     },
 }
