@@ -12,7 +12,7 @@ WORKERS ?= 3
 THREADS ?= 4
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install system-packages test-system-packages node-packages messages translations run serve test test-browser lint format bench load clean
+.PHONY: install system-packages test-system-packages node-packages messages translations run serve test test-browser lint format bench load backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,8 @@ system-packages:
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	fc-list 2>/dev/null | grep -q "Noto Color Emoji" || missing="$$missing fonts-noto-color-emoji"; \
+	case "$$DATABASE_URL" in postgres*) \
+	  command -v pg_dump >/dev/null || missing="$$missing postgresql-client";; esac; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq $$missing; \
@@ -40,8 +42,9 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-## node-packages: npm packages, and the CSS the site serves copied into static/vendor/
-node-packages: system-packages $(NODE_STAMP)
+## node-packages: npm packages, and the CSS the site serves copied into static/vendor/; the
+## fonts also unpacked to TrueType for the PDF (WeasyPrint would unpack WOFF2 for every PDF)
+node-packages: system-packages $(NODE_STAMP) $(STAMP)
 	@mkdir -p $(VENDOR)/rijkshuisstijl
 	@cp node_modules/@rijkshuisstijl-community/design-tokens/dist/index.css \
 	  $(VENDOR)/rijkshuisstijl/design-tokens.css
@@ -50,6 +53,9 @@ node-packages: system-packages $(NODE_STAMP)
 	@mkdir -p $(VENDOR)/fira-sans
 	@cp node_modules/@fontsource/fira-sans/files/fira-sans-latin*-[47]00-*.woff2 \
 	  node_modules/@fontsource/fira-sans/LICENSE $(VENDOR)/fira-sans/
+	@$(PY) -c 'import sys; from fontTools.ttLib import woff2; \
+	  [woff2.decompress(f, f[:-len("woff2")] + "ttf") for f in sys.argv[1:]]' \
+	  $(VENDOR)/fira-sans/*.woff2
 
 ## messages: compile the committed .po files
 messages: $(STAMP) system-packages
@@ -86,6 +92,8 @@ test-system-packages:
 	@missing=""; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	case "$$DATABASE_URL" in postgres*) \
+	  command -v pg_dump >/dev/null || missing="$$missing postgresql-client";; esac; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages for the tests:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; \
@@ -95,9 +103,12 @@ test-system-packages:
 test: install test-system-packages
 	$(PY) -m pytest
 
-## bench: medians of the overview and export timings (throwaway SQLite unless DATABASE_URL)
+## bench: medians of the overview, its sources, the exports, the documents and the tables2 lists
+## (register, Mijn rijen); throwaway SQLite unless DATABASE_URL
 bench: install
 	$(PY) bench/bench.py
+	$(PY) bench/register_bench.py
+	$(PY) bench/bench_documents.py
 
 ## test-browser: only the browser and accessibility tests
 test-browser: install
@@ -106,6 +117,18 @@ test-browser: install
 ## load: a bounded load test of the overview and the exports under gunicorn on 127.0.0.1
 load: install
 	$(PY) bench/load.py
+
+## backup: a consistent copy of the database DATABASE_URL names (pg_dump for PostgreSQL, SQLite's
+## backup API for SQLite) into BACKUP=<file>, by default backups/toeslagen-vm-<time>
+backup: $(STAMP) system-packages
+	$(PY) manage.py backup $(BACKUP)
+
+## restore: put BACKUP=<file> back into an empty database (REPLACE=1: replace everything in it),
+## then apply the migrations newer than the backup
+restore: $(STAMP) system-packages
+	@test -n "$(BACKUP)" || { echo "Welke backup? make restore BACKUP=backups/<bestand>"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(if $(REPLACE),--replace)
+	$(PY) manage.py migrate --noinput
 
 lint: install
 	$(VENV)/bin/ruff check .
