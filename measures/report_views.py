@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -106,7 +106,9 @@ def report_export(request, slug: str, fmt: str):
         )
         cached = cache.get(key)
         if cached is not None:
-            content, headers = cached
+            content, headers, streaming = cached
+            if streaming:  # the CSV streams, from the cache too
+                return StreamingHttpResponse([content], headers=headers)
             return HttpResponse(content, headers=headers)
     source = report_source(report)
     response = export_response(
@@ -120,9 +122,13 @@ def report_export(request, slug: str, fmt: str):
         heading=report_heading(report),  # its full title, letter date and Kamerstuk
     )
     if key is not None:
+        headers = dict(response.headers)
         if response.streaming:
-            response = HttpResponse(b"".join(response.streaming_content), headers=response.headers)
-        cache.set(key, (response.content, dict(response.headers)), timeout=None)
+            content = b"".join(response.streaming_content)
+            response = StreamingHttpResponse([content], headers=headers)
+        else:
+            content = response.content
+        cache.set(key, (content, headers, response.streaming), timeout=None)
     return response
 
 
