@@ -8,6 +8,8 @@ VENDOR := static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
+# Threads per worker: /healthz and pages answer while a worker draws a PDF (one at a time).
+THREADS ?= 4
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: install system-packages test-system-packages node-packages messages translations run serve test test-browser lint format bench load lighthouse backup restore clean
@@ -87,7 +89,7 @@ serve: install
 	DJANGO_PRODUCTION=true $(PY) manage.py migrate --noinput
 	DJANGO_PRODUCTION=true $(PY) manage.py seed_bijlage
 	DJANGO_PRODUCTION=true $(VENV)/bin/gunicorn toeslagen_vm.wsgi:application \
-	  --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+	  --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 ## test-system-packages: LibreOffice Writer (headless, no GUI) to open the DOCX and ODT exports
 ## as a real client, poppler's pdftotext, and Java for the Nu Html Checker; for the tests only,

@@ -74,6 +74,8 @@ def export(client, file_format) -> bytes:
 
 
 def changed_sheet(content: bytes, file_format: str, run: int) -> bytes:
+    if file_format == "csv":  # tablib reads CSV as text (a BOM first, as the export writes)
+        content = content.decode("utf-8-sig")
     dataset = tablib.Dataset().load(content, format=file_format)
     column = dataset.headers.index("stand van zaken")
     rows = [list(values) for values in dataset]

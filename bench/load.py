@@ -8,6 +8,7 @@ itself: every URL has a request budget and a time limit.
 
     .venv/bin/python bench/load.py                  # defaults below
     BENCH_CONCURRENCY=8 BENCH_REQUESTS=500 .venv/bin/python bench/load.py
+    .venv/bin/python bench/load.py --pdf-burst      # 8 uncached PDFs at once, /healthz meanwhile
 """
 
 import http.client
@@ -27,6 +28,9 @@ OUT = ROOT / "bench" / "out"
 HOST = "127.0.0.1"  # never anything else: this is a load test
 PYTHON = sys.executable
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))  # as `make serve` (THREADS)
+BURST = int(os.environ.get("BENCH_BURST", "8"))
+BURST_ROUNDS = int(os.environ.get("BENCH_BURST_ROUNDS", "3"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 TIME_LIMIT = float(os.environ.get("BENCH_TIME_LIMIT", "60"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
@@ -165,7 +169,7 @@ def _gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
     gunicorn = str(Path(PYTHON).parent / "gunicorn")
     return subprocess.Popen(
         [gunicorn, app, "--bind", f"{HOST}:{port}", "--workers", str(WORKERS)]
-        + ["--log-level", "warning"],
+        + ["--threads", str(THREADS), "--log-level", "warning"],
         cwd=ROOT,
         env=env,
     )
@@ -204,13 +208,81 @@ def _wait_until_up(port, deadline=30.0):
     raise SystemExit("the bare app did not start")
 
 
-def main():
-    """Start gunicorn, load each target within its budget, print and save the figures."""
+def _prepare() -> dict:
     OUT.mkdir(parents=True, exist_ok=True)
     env = _environment()
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "seed_bijlage")
     _manage(env, "collectstatic", "--noinput", "-v", "0")
+    return env
+
+
+def pdf_burst():
+    """BURST uncached PDFs at once (each round other filters), /healthz every 0.1 s meanwhile.
+
+    Prints per round how many PDFs got 200 or 503 (the per-process render limit), their
+    latencies, and the /healthz latencies while they ran; then the medians over the rounds.
+    """
+    env = _prepare()
+    port = _free_port()
+    server = _gunicorn("toeslagen_vm.wsgi:application", port, env)
+    rounds = []
+    try:
+        _wait_until_healthy(port)
+        for round_number in range(BURST_ROUNDS):
+            statuses, pdf_times, health_times = [], [], []
+            done = threading.Event()
+
+            def pdf(index, round_number=round_number, statuses=statuses, pdf_times=pdf_times):
+                conn = http.client.HTTPConnection(HOST, port, timeout=120)
+                # Another filter per request and round: never from the cache.
+                status, _size, seconds = _get(
+                    conn, f"/export/bijlage.pdf?q=a&vm={round_number * BURST + index + 1}"
+                )
+                statuses.append(status)
+                pdf_times.append(seconds)
+
+            def health(done=done, health_times=health_times):
+                while not done.is_set():
+                    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+                    health_times.append(_get(conn, "/healthz")[2])
+                    time.sleep(0.1)
+
+            poller = threading.Thread(target=health)
+            poller.start()
+            clients = [threading.Thread(target=pdf, args=(i,)) for i in range(BURST)]
+            for thread in clients:
+                thread.start()
+            for thread in clients:
+                thread.join()
+            done.set()
+            poller.join()
+            rounds.append(
+                {
+                    "ok": statuses.count(200),
+                    "busy_503": statuses.count(503),
+                    "other": len(statuses) - statuses.count(200) - statuses.count(503),
+                    "pdf_p50_ms": round(statistics.median(pdf_times) * 1000),
+                    "pdf_max_ms": round(max(pdf_times) * 1000),
+                    "healthz_p50_ms": round(statistics.median(health_times) * 1000, 1),
+                    "healthz_max_ms": round(max(health_times) * 1000, 1),
+                    "healthz_samples": len(health_times),
+                }
+            )
+            print(rounds[-1])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    summary = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+    meta = {"workers": WORKERS, "threads": THREADS, "burst": BURST, "cpus": os.cpu_count()}
+    (OUT / "pdf_burst.json").write_text(json.dumps({"setup": meta, "rounds": rounds}, indent=2))
+    print(f"gunicorn {WORKERS} workers × {THREADS} threads, {BURST} PDFs at once, medians:")
+    print(summary)
+
+
+def main():
+    """Start gunicorn, load each target within its budget, print and save the figures."""
+    env = _prepare()
     slugs = subprocess.run(
         [
             PYTHON,
@@ -264,4 +336,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    pdf_burst() if "--pdf-burst" in sys.argv else main()

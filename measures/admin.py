@@ -962,3 +962,60 @@ class ReportAdmin(AutocompleteWithEmptyChoiceMixin, SimpleHistoryAdmin):
             )
             return None
         return HttpResponseRedirect(reverse("measures:report-publish", args=[drafts[0].slug]))
+
+
+# --- django-axes' lists (lockouts and logins): date filters that refuse an impossible date ---
+
+
+class BoundedDateFieldListFilter(admin.DateFieldListFilter):
+    """The admin's date filter, refusing a date whose moment has no UTC equivalent.
+
+    ``?attempt_time__gte=0001-01-01`` in Amsterdam is a moment before the year 1 in UTC: Python
+    cannot represent it and the list answered 500. Now the admin's own "wrong filter" redirect.
+    """
+
+    def queryset(self, request, queryset):
+        for value in self.used_parameters.values():
+            for item in value if isinstance(value, list) else [value]:
+                try:
+                    moment = datetime.datetime.fromisoformat(str(item))
+                    if timezone.is_naive(moment):
+                        moment = timezone.make_aware(moment)
+                    moment.astimezone(datetime.UTC)
+                except (ValueError, OverflowError) as error:
+                    raise IncorrectLookupParameters(error) from error
+        return super().queryset(request, queryset)
+
+
+def _bound_date_filters(model_admin_class):
+    """A subclass of an axes ModelAdmin whose date fields use BoundedDateFieldListFilter."""
+    from django.db import models
+
+    model = next(m for m, a in admin.site._registry.items() if type(a) is model_admin_class)
+
+    def bounded(entry):
+        if isinstance(entry, str) and isinstance(
+            model._meta.get_field(entry), models.DateField | models.DateTimeField
+        ):
+            return (entry, BoundedDateFieldListFilter)
+        return entry
+
+    attrs = {"list_filter": [bounded(entry) for entry in model_admin_class.list_filter]}
+    return model, type(model_admin_class.__name__, (model_admin_class,), attrs)
+
+
+def _rebind_axes_admin():
+    import axes.admin
+
+    for name in ("AccessAttemptAdmin", "AccessLogAdmin", "AccessFailureLogAdmin"):
+        model_admin_class = getattr(axes.admin, name, None)
+        if model_admin_class is None or not any(
+            type(a) is model_admin_class for a in admin.site._registry.values()
+        ):
+            continue
+        model, bounded_class = _bound_date_filters(model_admin_class)
+        admin.site.unregister(model)
+        admin.site.register(model, bounded_class)
+
+
+_rebind_axes_admin()

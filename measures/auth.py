@@ -4,6 +4,8 @@ Managers sign in with Django's own ``LoginView`` at ``/inloggen/`` (``registrati
 it authenticates through the backends below, so the lockout applies there as in the admin.
 """
 
+import ipaddress
+
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
@@ -24,6 +26,48 @@ class LoginLockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _is_trusted_proxy(address) -> bool:
+    """Whether an address is one of FORWARDED_ALLOW_IPS (gunicorn's --forwarded-allow-ips)."""
+    for entry in settings.FORWARDED_ALLOW_IPS:
+        if entry == "*":
+            return True
+        try:
+            if address in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def client_ip(request) -> str:
+    """The visitor's address, for the login lockout (django-axes' AXES_CLIENT_IP_CALLABLE).
+
+    Behind the load balancer every request comes from the balancer's address, so locking on
+    REMOTE_ADDR would lock everyone at once. When (and only when) the request comes from a
+    trusted proxy, the client is the last address in X-Forwarded-For that is not itself a
+    trusted proxy; anyone else's X-Forwarded-For is ignored, so it cannot dodge the lockout.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    remote_address = _address(remote)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if remote_address is None or not forwarded or not _is_trusted_proxy(remote_address):
+        return remote
+    for hop in reversed(forwarded.split(",")):
+        address = _address(hop)
+        if address is None:
+            break  # a garbled header: the proxy's own address, the safe side
+        if not _is_trusted_proxy(address):
+            return str(address)
+    return remote
 
 
 def lockout_response(request, original_response=None, credentials=None):

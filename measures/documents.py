@@ -7,6 +7,7 @@ has one alone), and WeasyPrint is called in one place.
 """
 
 import functools
+import threading
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -57,11 +58,38 @@ def _identify_pdfua(document, pdf) -> None:
         metadata.stream[0] = content.replace(marker, _PDFUA_ID + marker, 1)
 
 
+class RendererBusy(Exception):
+    """Every PDF slot of this process is taken: the request gets a 503 with Retry-After
+    (``toeslagen_vm.middleware.RendererBusyMiddleware``)."""
+
+
+@functools.cache
+def pdf_slots(limit: int) -> threading.BoundedSemaphore:
+    """The per-process limit on PDFs drawn at once (settings.PDF_MAX_CONCURRENT)."""
+    return threading.BoundedSemaphore(limit)
+
+
 def render_pdf(html: str) -> bytes:
-    """HTML as a PDF/A-2b, tagged and identified as PDF/UA-1, through WeasyPrint."""
+    """HTML as a PDF/A-2b, tagged and identified as PDF/UA-1, through WeasyPrint.
+
+    At most PDF_MAX_CONCURRENT PDFs are drawn at once in one process; a request that waits
+    longer than PDF_WAIT_SECONDS for a slot gets RendererBusy, so a burst of PDF requests
+    leaves threads (and the CPU) for every other page.
+    """
     import weasyprint  # imported lazily: it is heavy and only PDFs need it
 
-    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR))
+    slots = pdf_slots(settings.PDF_MAX_CONCURRENT)
+    if not slots.acquire(timeout=settings.PDF_WAIT_SECONDS):
+        raise RendererBusy()
+    try:
+        document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR))
+        return _write_pdf(document)
+    finally:
+        slots.release()
+
+
+def _write_pdf(document) -> bytes:
+    """WeasyPrint's drawing of the pages: the one CPU-heavy call of every PDF."""
     return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, finisher=_identify_pdfua)
 
 

@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.http import Http404
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -80,14 +82,36 @@ class ReportDetailView(TemplateView):
         return context
 
 
+# Part of the cache key of a published report's downloads: raise it when the layout of the
+# documents or spreadsheets changes, so no old rendering is served after a deploy.
+EXPORT_LAYOUT_VERSION = 1
+
+
 @answers_source_errors
 def report_export(request, slug: str, fmt: str):
-    """A report's bijlage as a download, from its frozen rows."""
+    """A report's bijlage as a download, from its frozen rows.
+
+    A published report cannot change, so each of its downloads is rendered once and then
+    served from the cache, with no timeout (keyed on the report, its publication moment, the
+    layout version and the language of the spreadsheet headings).
+    """
     if fmt not in EXPORT_FORMATS:
         raise Http404(_("Onbekend exportformaat."))
     report = _report_or_404(request, slug)
+    key = None
+    if report.is_published:
+        key = (
+            f"measures:report-export:{report.pk}:{report.published_at.isoformat()}:"
+            f"{EXPORT_LAYOUT_VERSION}:{get_language()}:{fmt}"
+        )
+        cached = cache.get(key)
+        if cached is not None:
+            content, headers, streaming = cached
+            if streaming:  # the CSV streams, from the cache too
+                return StreamingHttpResponse([content], headers=headers)
+            return HttpResponse(content, headers=headers)
     source = report_source(report)
-    return export_response(
+    response = export_response(
         fmt,
         source.rows(),
         legend=source.legend(),  # the snapshot's phase labels, as on the report's page
@@ -97,6 +121,15 @@ def report_export(request, slug: str, fmt: str):
         filename_stem=f"bijlage-{report.slug}",
         heading=report_heading(report),  # its full title, letter date and Kamerstuk
     )
+    if key is not None:
+        headers = dict(response.headers)
+        if response.streaming:
+            content = b"".join(response.streaming_content)
+            response = StreamingHttpResponse([content], headers=headers)
+        else:
+            content = response.content
+        cache.set(key, (content, headers, response.streaming), timeout=None)
+    return response
 
 
 def _report_filters_text(report: Report):

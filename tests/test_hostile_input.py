@@ -4,10 +4,12 @@ import json
 from urllib.parse import quote, urlencode
 
 import pytest
-from django.urls import reverse
+from django.http import QueryDict
+from django.urls import resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.factories import UserFactory
 from tests.hostile import EMOJI, LONG_WORD, MARKUP, RTL, SCRIPT, hostile_workstream
 from tests.public_urls import public_exports, public_urls
 
@@ -106,6 +108,169 @@ def test_every_known_parameter_with_every_nasty_value_is_never_a_server_error(
         for value in NASTY_VALUES:
             response = visitor.get(url, {key: value})
             assert response.status_code < 500, (url, key, value)
+
+
+def _every_key() -> list[str]:
+    """The known keys and every filter the bijlage's query declares (measures/filters.py)."""
+    from measures.filters import BijlageQuery
+
+    return sorted(set(KNOWN_KEYS) | set(BijlageQuery.base_filters))
+
+
+def _every_public_url() -> list[str]:
+    """Every public route of the resolver (one measure page: they share a view), and the
+    site's own pages outside the app."""
+    measure_pages = [u for u in public_urls() if u.startswith("/maatregelen/") and u.count("/") > 2]
+    others = [u for u in public_urls() if u not in measure_pages]
+    site = [reverse(name) for name in ("healthz", "login", "logout", "admin:login")]
+    return others + measure_pages[:1] + site
+
+
+class _RecordingQuery(QueryDict):
+    """request.GET that notes which keys a view looks up; going over all of them is "*"."""
+
+    read = None  # set after __init__, which already looks keys up
+
+    def _note(self, key):
+        if self.read is not None:
+            self.read.add(key)
+        return key
+
+    def __getitem__(self, key):
+        return super().__getitem__(self._note(key))
+
+    def get(self, key, default=None):
+        return super().get(self._note(key), default)
+
+    def getlist(self, key, default=None):
+        return super().getlist(self._note(key), default)
+
+    def __contains__(self, key):
+        return super().__contains__(self._note(key))
+
+    def __iter__(self):
+        self._note("*")
+        return super().__iter__()
+
+    def lists(self):
+        self._note("*")
+        return super().lists()
+
+    def urlencode(self, safe=None):
+        self._note("*")
+        return super().urlencode(safe)
+
+
+def _keys_read(client, url, keys) -> set[str]:
+    """The query keys the view of a URL reads, found by asking it once with all of them."""
+    from django.core.handlers.wsgi import WSGIRequest
+
+    seen = set()
+    original = WSGIRequest.GET
+
+    def recording(request):
+        query = _RecordingQuery(request.META.get("QUERY_STRING", ""), mutable=False)
+        query.read = seen
+        return query
+
+    WSGIRequest.GET = property(recording)
+    try:
+        client.get(url, {key: "" for key in keys})  # empty: no early refusal stops the reading
+    finally:
+        WSGIRequest.GET = original
+    return seen
+
+
+def test_every_public_url_with_every_key_and_every_nasty_value_is_never_a_server_error(
+    client, public_data, monkeypatch
+):
+    # Deterministic: every route of the resolver × every key its view reads × every value (NUL
+    # included: a 500 on PostgreSQL before RefuseNulMiddleware). Keys a view only goes over as a
+    # whole (the cache key) are one key for it, "extra". Routes of one view that differ only in
+    # the format (export/bijlage.csv, .xlsx, ...) share the sweep of the first and its PDF; the
+    # others get every value on one key. WeasyPrint's drawing is stubbed (the PDF of hostile
+    # text has its own test below): the whole sweep stays around a minute.
+    monkeypatch.setattr("measures.documents._write_pdf", lambda document: b"%PDF-1.7 stub")
+    urls, keys = _every_public_url(), _every_key()
+    assert "/wijzigingen/" in urls and any(u.endswith("wijzigingen.pdf") for u in urls)
+    swept, done = {}, set()
+    for url in urls:
+        read = _keys_read(client, url, keys + ["extra"])
+        swept[url] = sorted(read & set(keys) | ({"extra"} if "*" in read else set()))
+        view = (resolve(url).func, tuple(swept[url]), url.endswith(".pdf"))
+        for key in swept[url] if view not in done else swept[url][:1]:
+            for value in NASTY_VALUES:
+                response = client.get(url, {key: value})
+                assert response.status_code < 500, (url, key, value)
+        done.add(view)
+    assert {"van", "tot"} <= set(swept["/wijzigingen/"])
+    assert {"phase", "peildatum", "sort", "vm"} <= set(swept["/export/bijlage.pdf"])
+    assert {"phase", "peildatum", "vm"} <= set(swept["/export/bijlage.csv"])
+
+
+def _admin_list_parameters(admin_user):
+    """(changelist URL, parameter names) of every model in the admin: its list filters'
+    parameters, the search, the ordering and the page."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    for model, model_admin in admin.site._registry.items():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        request = RequestFactory().get(url)
+        request.user = admin_user
+        changelist = model_admin.get_changelist_instance(request)
+        names = {"q"}  # the search; ordering and paging are Django's own
+        for spec in changelist.filter_specs:
+            names |= set(spec.expected_parameters())
+        yield url, sorted(names)
+
+
+def _autocomplete_fields():
+    from django.contrib import admin
+
+    for model, model_admin in admin.site._registry.items():
+        for field in model_admin.get_autocomplete_fields(None):
+            yield {
+                "app_label": model._meta.app_label,
+                "model_name": model._meta.model_name,
+                "field_name": field,
+            }
+
+
+def test_every_admin_list_filter_and_autocomplete_with_every_nasty_value_is_never_a_server_error(
+    client, public_data
+):
+    admin_user = UserFactory(username="beheer", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    lists = list(_admin_list_parameters(admin_user))
+    assert ("/admin/measures/workstream/", "delay_reason__exact") in {
+        (url, name) for url, names in lists for name in names
+    }
+    for url, names in lists:
+        for name in names:
+            for value in NASTY_VALUES:
+                response = client.get(url, {name: value})
+                assert response.status_code < 500, (url, name, value)
+    fields = list(_autocomplete_fields())
+    assert fields
+    for field in fields:
+        for key in ("term", "page"):
+            for value in NASTY_VALUES:
+                response = client.get(reverse("admin:autocomplete"), {**field, key: value})
+                assert response.status_code < 500, (field, key, value)
+
+
+def test_a_nul_in_the_address_is_a_dutch_400_before_any_view(client, public_data):
+    for url in (
+        "/wijzigingen/?van=%00",
+        "/wijzigingen.pdf?tot=a%00b",
+        "/rapportages/%00/",
+        "/rapportages/bijlage-oktober-2024/export/bijlage.pdf?x%00=1",
+        "/admin/measures/workstream/?delay_reason__exact=%00",
+    ):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "ongeldig teken" in response.content.decode(), url
 
 
 def test_no_query_string_makes_a_report_page_or_download_fail_with_a_server_error(

@@ -65,3 +65,38 @@ def test_password_validators_refuse_a_weak_password(db):
 
 def test_scripts_and_tests_can_still_log_in_without_a_request(client, staff_user):
     assert client.login(username="carla", password=PASSWORD)
+
+
+def test_behind_the_load_balancer_one_client_s_failures_do_not_lock_another(client, staff_user):
+    # Every request comes from the balancer (127.0.0.1, FORWARDED_ALLOW_IPS' default, as
+    # gunicorn's --forwarded-allow-ips); the client is in X-Forwarded-For.
+    def via_proxy(client_address, password):
+        return client.post(
+            LOGIN,
+            {"username": "carla", "password": password, "next": "/admin/"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"{client_address}, 127.0.0.1",
+        )
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        via_proxy("198.51.100.7", "fout")
+    assert via_proxy("198.51.100.7", PASSWORD).status_code == 429  # client A is locked
+    assert via_proxy("203.0.113.9", PASSWORD).status_code == 302  # client B is not
+
+
+def test_an_x_forwarded_for_from_outside_the_trusted_proxies_is_ignored(client, staff_user):
+    # Someone connecting directly cannot dodge the lockout with a new address each time.
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            LOGIN,
+            {"username": "carla", "password": "fout", "next": "/admin/"},
+            REMOTE_ADDR="192.0.2.50",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{attempt}",
+        )
+    response = client.post(
+        LOGIN,
+        {"username": "carla", "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR="192.0.2.50",
+        HTTP_X_FORWARDED_FOR="10.0.0.99",
+    )
+    assert response.status_code == 429

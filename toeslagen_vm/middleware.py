@@ -1,9 +1,13 @@
-"""Language choice (Dutch unless the visitor chose another), and compression where it is safe."""
+"""Middleware of the site: the language choice, compression where it is safe, a NUL in the
+address, a busy PDF renderer."""
+
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -52,3 +56,52 @@ class SafeGZipMiddleware(GZipMiddleware):
         if b"csrfmiddlewaretoken" in response.content:
             return response
         return super().process_response(request, response)
+
+
+class RefuseNulMiddleware:
+    """A NUL character anywhere in the address is a 400 with a Dutch message, before any view.
+
+    No page, filter or search of this site has a use for one, and PostgreSQL refuses it in
+    every text value (a 500 at whichever query first meets it). One check here covers every
+    view, the admin's list filters, searches and autocomplete included.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = unquote_plus(request.META.get("QUERY_STRING", ""))
+        if "\x00" in request.path_info or "\x00" in query:
+            from measures.messages import message_response
+
+            message = _(
+                "Het adres bevat een ongeldig teken (een NUL-teken). Controleer de link of "
+                "typ het adres opnieuw."
+            )
+            return message_response(request, message, status=400)
+        return self.get_response(request)
+
+
+class RendererBusyMiddleware:
+    """A PDF request while every PDF slot of this process is taken: 503, Retry-After, Dutch."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from measures.documents import RendererBusy
+        from measures.messages import message_response
+
+        if not isinstance(exception, RendererBusy):
+            return None
+        seconds = settings.PDF_RETRY_AFTER_SECONDS
+        message = _(
+            "Er worden nu te veel PDF-bestanden tegelijk gemaakt. Probeer het over "
+            "%(seconds)s seconden opnieuw."
+        ) % {"seconds": seconds}
+        response = message_response(request, message, status=503, title=_("Even geduld"))
+        response["Retry-After"] = str(seconds)
+        return response

@@ -70,6 +70,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL in the address: a 400 before any view or query (PostgreSQL refuses NUL in text).
+    "toeslagen_vm.middleware.RefuseNulMiddleware",
+    # Every PDF slot of this process taken: 503 with Retry-After (measures.documents).
+    "toeslagen_vm.middleware.RendererBusyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -257,6 +261,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "measures.auth.lockout_response"
+# Behind a load balancer the address is the client's from X-Forwarded-For, but only on
+# requests from the balancer itself: FORWARDED_ALLOW_IPS, the same variable (and default) as
+# gunicorn's --forwarded-allow-ips in `make serve` (addresses or networks, comma separated).
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
+AXES_CLIENT_IP_CALLABLE = "measures.auth.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429
 
 # History is data: nobody reverts or edits it through the admin.
@@ -274,3 +283,39 @@ IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
 # An upload waits this long (in the database) for its confirmation.
 IMPORT_PENDING_MINUTES = int(os.environ.get("IMPORT_PENDING_MINUTES", "60"))
+
+# PDFs (WeasyPrint, 0.5-2 s of CPU each): at most this many at once per process; a request
+# waits up to PDF_WAIT_SECONDS for a slot, else 503 with Retry-After. A published report's
+# documents are rendered once and then come from the cache (measures/report_views.py).
+PDF_MAX_CONCURRENT = int(os.environ.get("PDF_MAX_CONCURRENT", "1"))
+PDF_WAIT_SECONDS = float(os.environ.get("PDF_WAIT_SECONDS", "5"))
+PDF_RETRY_AFTER_SECONDS = int(os.environ.get("PDF_RETRY_AFTER_SECONDS", "10"))
+
+# Logging: JSON lines on standard error (toeslagen_vm/logs.py), which gunicorn and systemd or
+# the container runtime collect. Every 4xx/5xx with method, path, status and user id; a 500
+# with its traceback. No query strings, cookies, headers or request bodies.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "toeslagen_vm.logs.JsonLinesFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json",
+        }
+    },
+    # Libraries (WeasyPrint's progress, fontTools) only when something is wrong.
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        # Django's own handlers (the console in DEBUG, mail to ADMINS) are replaced by ours.
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        # Every SQL statement at DEBUG would carry the data itself: never below INFO.
+        "django.db.backends": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "measures": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        # Each PDF warns about CSS it does not know (print-color-adjust): not news.
+        "weasyprint": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+    },
+}
