@@ -155,6 +155,8 @@ LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
+# One screen format for dates in both languages: the bijlage's dd/mm/jjjj (toeslagen_vm/formats).
+FORMAT_MODULE_PATH = ["toeslagen_vm.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
