@@ -644,6 +644,12 @@ class WorkstreamAdmin(SheetImportMixin, HistoryAdmin):
             .prefetch_related("measure__vm_numbers")
         )
 
+    def changelist_view(self, request, extra_context=None):
+        # The row list needs the width: without the side menu (the breadcrumbs lead back), its
+        # columns fit 1366 px beside the filters.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def get_search_results(self, request, queryset, search_term):
         match = _VM_SEARCH.match(search_term)
         if match:

@@ -43,7 +43,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "measures.admin_site.BeheerAdminConfig",  # django.contrib.admin, index grouped by task
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
