@@ -88,7 +88,23 @@ def _without_post_data(request):
     return request
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class ErrorsLeadToFieldsMixin:
+    """A form with errors opens on its first invalid field (``autofocus``: the browser focuses
+    and scrolls there, no script needed); the summary above the form
+    (``templates/admin/measures/change_form.html``) links to every invalid field."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        adminform = context.get("adminform")
+        form = getattr(adminform, "form", None)
+        if form is not None and form.is_bound and form.errors:
+            for field in form.visible_fields():
+                if field.errors:
+                    field.field.widget.attrs["autofocus"] = True
+                    break
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+class HistoryAdmin(ErrorsLeadToFieldsMixin, SimpleHistoryAdmin):
     """Admin with a required change reason on every save and delete, a version check on every
     form, and history that nobody can edit.
 
@@ -851,7 +867,7 @@ admin.site.index_title = _("Beheer")
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(ErrorsLeadToFieldsMixin, SimpleHistoryAdmin):
     """Reports: drafts are edited here; "Publiceren" freezes them; published ones are read-only."""
 
     list_display = ["title", "peildatum", "letter", "state", "published_at", "row_count"]
