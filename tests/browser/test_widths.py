@@ -23,22 +23,31 @@ LAYOUT_PROBLEMS = """
   const problems = [];
   const doc = document.documentElement;
   if (doc.scrollWidth > window.innerWidth + 1) {
-    problems.push(`page scrolls sideways: ${doc.scrollWidth} px in a ${window.innerWidth} px window`);
+    problems.push(
+      `page scrolls sideways: ${doc.scrollWidth} px in a ${window.innerWidth} px window`);
   }
   const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-    + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+    + (typeof el.className === 'string' && el.className.trim()
+       ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  // Shown: not inside an element clipped to a pixel (visually hidden, for screen readers).
   const shown = (el) => {
-    const rect = el.getBoundingClientRect();
-    return rect.width > 4 && rect.height > 4 && !el.closest('.visually-hidden, [hidden]');
+    for (let at = el; at && at !== document.body; at = at.parentElement) {
+      const rect = at.getBoundingClientRect();
+      if (rect.width <= 4 || rect.height <= 4) return false;
+    }
+    return true;
   };
   // Text running out of its box: cells, labels, headings, buttons, list items, paragraphs.
-  const boxes = 'td, th, label, legend, summary, caption, button, h1, h2, h3, p, li, dt, dd, .button';
+  const boxes =
+    'td, th, label, legend, summary, caption, button, h1, h2, h3, p, li, dt, dd, .button';
   for (const el of document.querySelectorAll(boxes)) {
     const style = getComputedStyle(el);
     if (style.display.startsWith('inline') && style.display !== 'inline-block') continue;
     if (['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX) || !shown(el)) continue;
     if (el.scrollWidth > el.clientWidth + 1) {
-      problems.push(`text overflows its box by ${el.scrollWidth - el.clientWidth} px: ${name(el)} "${el.textContent.trim().slice(0, 40)}"`);
+      const text = el.textContent.trim().slice(0, 40);
+      const by = el.scrollWidth - el.clientWidth;
+      problems.push(`text overflows its box by ${by} px: ${name(el)} "${text}"`);
     }
   }
   // A word on two lines without a break point in it (hyphen, slash, soft hyphen).
@@ -47,13 +56,15 @@ LAYOUT_PROBLEMS = """
   const word = /[^\\s\\-\\/\\u00ad\\u2010-\\u2015]{2,}/g;
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!parent || !shown(parent) || parent.closest('svg, script, style, option, select, textarea')) continue;
+    if (!parent || parent.closest('svg, script, style, option, select, textarea')) continue;
+    if (!shown(parent)) continue;
     if (getComputedStyle(parent).hyphens === 'auto') continue;  // breaks at hyphenation points
     for (const match of node.data.matchAll(word)) {
       const range = document.createRange();
       range.setStart(node, match.index);
       range.setEnd(node, match.index + match[0].length);
-      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      const tops = new Set(rects.map(r => Math.round(r.top)));
       if (tops.size > 1) {
         problems.push(`word broken mid-way: "${match[0]}" in ${name(parent)}`);
       }
