@@ -59,6 +59,12 @@ def nl_date(value):
 
 
 @register.filter
+def long_words(text):
+    """A name as HTML: escaped, an overlong token (a pasted URL) may break anywhere."""
+    return mark_safe(footnotes.long_words_html(str(text)))  # noqa: S308 -- escaped there
+
+
+@register.filter
 def shown_value(field):
     """A filter field's value as typed; a valid date the way the screen writes dates."""
     value = field.value()
