@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
@@ -77,6 +78,35 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
         return "" if shown == services.display_value(field, None) else shown
 
 
+class AutocompleteSelectWithEmptyChoice(AutocompleteSelect):
+    """Django's autocomplete box, valid HTML: its empty choice has a label, and a required box
+    starts with one too (the first choice of a required select must be a placeholder).
+
+    Select2 shows the box and reads neither; the label is for the HTML without script.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        options = groups[0][1]
+        if self.is_required:
+            options.insert(0, self.create_option(name, "", "", False, 0))
+        for option in options:
+            if option["value"] == "":
+                option["attrs"]["label"] = "---------"
+        return groups
+
+
+class AutocompleteWithEmptyChoiceMixin:
+    """The admin's autocomplete fields with the widget above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectWithEmptyChoice(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 REASON_FIELDSET = (_("Reden van wijziging"), {"fields": ["change_reason", "expected_version"]})
 _FORM_ONLY_FIELDS = {"change_reason", "expected_version"}
 
@@ -104,7 +134,7 @@ class ErrorsLeadToFieldsMixin:
         return super().render_change_form(request, context, *args, **kwargs)
 
 
-class HistoryAdmin(ErrorsLeadToFieldsMixin, SimpleHistoryAdmin):
+class HistoryAdmin(ErrorsLeadToFieldsMixin, AutocompleteWithEmptyChoiceMixin, SimpleHistoryAdmin):
     """Admin with a required change reason on every save and delete, a version check on every
     form, and history that nobody can edit.
 
@@ -238,7 +268,7 @@ class HistoryAdmin(ErrorsLeadToFieldsMixin, SimpleHistoryAdmin):
 # --- inlines -------------------------------------------------------------------------------
 
 
-class LetterLinkInline(admin.TabularInline):
+class LetterLinkInline(AutocompleteWithEmptyChoiceMixin, admin.TabularInline):
     model = LetterLink
     extra = 0
     autocomplete_fields = ["letter"]
@@ -246,7 +276,7 @@ class LetterLinkInline(admin.TabularInline):
     verbose_name_plural = _("TK geïnformeerd")
 
 
-class WorkstreamInline(admin.StackedInline):
+class WorkstreamInline(AutocompleteWithEmptyChoiceMixin, admin.StackedInline):
     """Rows edited under their measure or ambition; they carry their version too."""
 
     model = Workstream
@@ -867,7 +897,7 @@ admin.site.index_title = _("Beheer")
 
 
 @admin.register(Report)
-class ReportAdmin(ErrorsLeadToFieldsMixin, SimpleHistoryAdmin):
+class ReportAdmin(ErrorsLeadToFieldsMixin, AutocompleteWithEmptyChoiceMixin, SimpleHistoryAdmin):
     """Reports: drafts are edited here; "Publiceren" freezes them; published ones are read-only."""
 
     list_display = ["title", "peildatum", "letter", "state", "published_at", "row_count"]

@@ -30,7 +30,7 @@ from .models import (
     VMNumber,
     Workstream,
 )
-from .rows import Row, dependencies_of, make_row, table_order_key
+from .rows import Letter, Row, dependencies_of, make_row, table_order_key
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -156,7 +156,9 @@ def rows_as_of(date: datetime.date) -> list[Row]:
     for vm in _state_at(VMNumber, cutoff, ("number", "measure_id")).values():
         numbers_by_measure.setdefault(vm["measure_id"], []).append(vm["number"])
 
-    letters_by_row: dict[int, list[dict]] = {}
+    # Each letter once as a ``Letter``: thousands of rows cite the same few letters.
+    letters = {pk: Letter(**_letter_dict(letter)) for pk, letter in letters.items()}
+    letters_by_row: dict[int, list[Letter]] = {}
     for link in _state_at(LetterLink, cutoff, ("workstream_id", "letter_id")).values():
         letter = letters.get(link["letter_id"])
         if letter is not None:
@@ -213,7 +215,7 @@ def rows_as_of(date: datetime.date) -> list[Row]:
                 it_dependency_name=(it_dependency or {}).get("name"),
                 delay_reason=ws["delay_reason"],
                 target_date=ws["target_date"],
-                letters=[_letter_dict(letter) for letter in letters_by_row.get(ws["id"], [])],
+                letters=letters_by_row.get(ws["id"], ()),
                 footnote_marks=footnotes_by_row.get(ws["id"], []),
                 depends_on=dependencies_of(
                     [

@@ -1,26 +1,57 @@
 """A data version for cache keys: any change to domain data makes every cached page stale.
 
-The version lives in the shared cache, so several app servers behind one Redis agree on it.
+The version lives in the database (one row, ``DataVersion``) and changes in the same
+transaction as the write, so every app server and every worker agrees on it the moment the
+write commits, also with the per-process local-memory cache and also after a management
+command. Reading it is one query on a one-row table.
 """
 
 import uuid
+from contextlib import contextmanager
 
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
 
-VERSION_KEY = "measures:data-version"
+from .models import DataVersion
+
+_ROW = 1
+
+
+def _new_value() -> str:
+    return uuid.uuid4().hex
 
 
 def data_version() -> str:
     """The current version of the domain data (created on first use)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        # add() keeps the version another server may have set in the meantime.
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY) or version
-    return version
+    value = DataVersion.objects.filter(pk=_ROW).values_list("value", flat=True).first()
+    if value is None:
+        value = _create()
+    return value
+
+
+def _create() -> str:
+    try:
+        with transaction.atomic():
+            return DataVersion.objects.get_or_create(pk=_ROW, defaults={"value": _new_value()})[
+                0
+            ].value
+    except IntegrityError:  # created by another process at the same moment
+        return DataVersion.objects.get(pk=_ROW).value
 
 
 def bump_data_version() -> None:
-    """Mark all cached renderings of domain data as stale."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """Mark all cached renderings of domain data as stale, in the current transaction."""
+    if not DataVersion.objects.filter(pk=_ROW).update(value=_new_value()):
+        _create()
+
+
+@contextmanager
+def writing():
+    """One transaction that changes domain data, the data version bumped first.
+
+    First, so that every writer takes the version's row lock before any other lock: two
+    writers then wait for each other instead of deadlocking (PostgreSQL). Every write path of
+    ``measures.services``, ``measures.reports`` and ``measures.rounds`` runs in one.
+    """
+    with transaction.atomic():
+        bump_data_version()
+        yield

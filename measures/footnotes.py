@@ -188,8 +188,13 @@ def informed_html(letters, marks) -> str:
         elif isinstance(piece, Separator):
             html.append(escape(piece.rstrip()) + "<br>")
         elif not letters:
+            # The dash is what the eye reads; a screen reader reads the words instead (a label
+            # on a span without a role is not read aloud).
             label = escape(gettext("Nog niet geïnformeerd"))
-            html.append(f'<span aria-label="{label}">{escape(piece)}</span>')
+            html.append(
+                f'<span aria-hidden="true">{escape(piece)}</span>'
+                f'<span class="visually-hidden">{label}</span>'
+            )
         else:
             html.append(escape(piece))
     return mark_safe("".join(html))  # noqa: S308 -- escaped above

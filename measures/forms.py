@@ -24,10 +24,18 @@ def reason_field(**kwargs):
     )
 
 
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden field nobody sees: the admin's fieldset still prints its label, but without
+    ``for`` (a label may only point at a control that is shown)."""
+
+    def id_for_label(self, id_):
+        return ""
+
+
 class VersionCheckMixin(forms.Form):
     """Carries the version the object had when the form was opened and refuses a stale save."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(widget=UnlabelledHiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -55,6 +55,23 @@ class Versioned(models.Model):
         abstract = True
 
 
+class NaturalKeyManager(models.Manager):
+    """Finds an object by its natural key (``loaddata`` of ``dumpdata --natural-primary``)."""
+
+    natural_key_field = ""
+
+    def get_by_natural_key(self, key):
+        return self.get(**{self.natural_key_field: key})
+
+
+class ThemeManager(NaturalKeyManager):
+    natural_key_field = "slug"
+
+
+class PhaseManager(NaturalKeyManager):
+    natural_key_field = "code"
+
+
 class Theme(Versioned):
     """A bold section row of the bijlage ("Verrekening"), grouping ambitions in a fixed order."""
 
@@ -62,6 +79,8 @@ class Theme(Versioned):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     order = models.PositiveIntegerField(_("volgorde"), default=0)
     history = HistoricalRecords()
+
+    objects = ThemeManager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -86,6 +105,8 @@ class Phase(Versioned):
         _("icoon"), max_length=8, help_text=_("Symbool voor tekstexports, bijvoorbeeld ◑.")
     )
     history = HistoricalRecords()
+
+    objects = PhaseManager()
 
     class Meta:
         ordering = ["order"]
@@ -572,8 +593,9 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(state=ReportState.PUBLISHED).order_by("peildatum", "published_at", "pk")
 
     def visible_to(self, user):
-        """Published reports for everyone; drafts too for staff."""
-        if user is not None and user.is_staff:
+        """Published reports for everyone; drafts too for those with the view right on reports
+        (the roles), not for any staff account."""
+        if user is not None and user.is_active and user.has_perm("measures.view_report"):
             return self
         return self.filter(state=ReportState.PUBLISHED)
 
@@ -864,6 +886,24 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.round}: {self.get_kind_display()} → {self.email}"
+
+
+class DataVersion(models.Model):
+    """One row: the version of the domain data, for the cache keys of every app server.
+
+    Every write to the domain data changes ``value`` in the same transaction
+    (``measures.cache``), so all processes agree on it the moment the write commits, whatever
+    the cache backend.
+    """
+
+    value = models.CharField(_("versie"), max_length=32)
+
+    class Meta:
+        verbose_name = _("gegevensversie")
+        verbose_name_plural = _("gegevensversies")
+
+    def __str__(self):
+        return self.value
 
 
 class PendingImport(models.Model):

@@ -46,17 +46,26 @@ def live_heading(as_of: datetime.date) -> Heading:
 
 
 def report_heading(report) -> Heading:
-    """A report: its full title, the date of its letter (or its peildatum), its Kamerstuk."""
-    letter = report.letter
+    """A report: its full title, the date of its letter (or its peildatum), its Kamerstuk.
+
+    A published report names the letter as copied when it was published; a later edit of
+    the letter does not change what parliament received.
+    """
+    if report.is_published and report.letter_date is not None:
+        letter_date, reference = report.letter_date, report.letter_reference
+    elif report.letter is not None:
+        letter_date, reference = report.letter.date, report.letter.reference
+    else:
+        letter_date, reference = None, ""
     with in_dutch():
-        if letter is not None:
-            line = gettext("Kamerbrief van %(date)s") % {"date": long_date(letter.date)}
+        if letter_date is not None:
+            line = gettext("Kamerbrief van %(date)s") % {"date": long_date(letter_date)}
         else:
             line = gettext("Peildatum %(date)s") % {"date": long_date(report.peildatum)}
         if not report.is_published:
             line = gettext("Concept") + " – " + line
     title = report.document_title or DOCUMENT_TITLE
-    return Heading(title, line, letter.reference if letter else "")
+    return Heading(title, line, reference)
 
 
 def cell_pieces_of_row(row, icon: str, not_applicable: str):

@@ -12,12 +12,12 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .cache import writing
 from .footnotes import missing_numbers
 from .models import (
     Ambition,
@@ -113,7 +113,7 @@ def approve_report(report: Report, user) -> Report:
     """A manager (or functional administrator) approves a draft someone else prepared."""
     if user is None or not user.has_perm(APPROVE_REPORTS):
         raise PermissionDenied(_("Alleen een manager of functioneel beheerder stelt vast."))
-    with transaction.atomic():
+    with writing():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if locked.state == ReportState.PUBLISHED:
             raise PublishedReportError(_("Deze rapportage is al gepubliceerd."))
@@ -152,7 +152,7 @@ def publish_report(
     parliament before this application existed. Refused too while a footnote marker has no
     text, unless ``allow_missing_footnotes`` (the seed: it was sent so; its documents say so).
     """
-    with transaction.atomic():
+    with writing():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if locked.state == ReportState.PUBLISHED:
             raise PublishedReportError(_("Deze rapportage is al gepubliceerd."))
@@ -213,7 +213,7 @@ def load_seed() -> int:
     exists without history (so every later change has a first version to be compared with)."""
     from django.core.management import call_command
 
-    with transaction.atomic():
+    with writing():
         call_command("loaddata", "bijlage_2024", verbosity=0)
         create_initial_history(seed_moment())
     return Workstream.objects.count()
@@ -255,7 +255,7 @@ def ensure_seed_report() -> Report | None:
     existing = Report.objects.filter(slug=SEED_SLUG).first()
     if existing is not None:
         return existing
-    with transaction.atomic():
+    with writing():
         moment = seed_moment()
         create_initial_history(moment)
         report = Report.objects.create(

@@ -21,7 +21,7 @@ from .messages import message_response
 from .models import PublishedReportError, Report, ReportState, Round, RoundItem, RoundItemState
 from .reports import PUBLISH_REPORTS, approve_report, publish_problems, publish_report
 from .round_forms import OpenRoundForm, PublishForm, StepForm
-from .tables import MyRowsFilter, MyRowsTable, my_rows_queryset
+from .tables import FixedSizePaginator, MyRowsFilter, MyRowsTable, my_rows_queryset
 
 MY_ROWS_PAGE_SIZE = 25
 
@@ -251,7 +251,8 @@ def my_rows(request):
         status = 400
     table = MyRowsTable(filterset.qs)
     table.caption = _("Rijen van uw teams")
-    RequestConfig(request, paginate={"per_page": MY_ROWS_PAGE_SIZE}).configure(table)
+    paging = {"paginator_class": FixedSizePaginator, "page_size": MY_ROWS_PAGE_SIZE}
+    RequestConfig(request, paginate=paging).configure(table)
     context = {
         "title": _("Mijn rijen"),
         "table": table,

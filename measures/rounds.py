@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import owners
+from .cache import writing
 from .models import (
     PhaseCode,
     ReminderKind,
@@ -76,7 +77,7 @@ def open_round(*, title: str, deadline: datetime.date, workstreams, user) -> Rou
         errors.append(_("Kies minstens één rij voor de ronde."))
     if errors:
         raise RoundError(errors)
-    with transaction.atomic():
+    with writing():
         round_ = Round(title=title, deadline=deadline, created_by=user)
         round_._history_user = user
         round_._change_reason = "Ronde geopend"
@@ -95,7 +96,7 @@ def open_round(*, title: str, deadline: datetime.date, workstreams, user) -> Rou
 
 def _step(item: RoundItem, user, to: str, comment: str, allowed_from, check=None) -> RoundItem:
     """Move one item to state ``to`` if it is in ``allowed_from``, with the lock held."""
-    with transaction.atomic():
+    with writing():
         locked = (
             RoundItem.objects.select_for_update()
             .select_related("round", "workstream")
@@ -191,7 +192,7 @@ def create_draft_report(round_: Round, user) -> Report:
     _require_manager(user)
     if not user.has_perm("measures.add_report"):
         raise PermissionDenied(_("U mag geen rapportages maken."))
-    with transaction.atomic():
+    with writing():
         locked = Round.objects.select_for_update().get(pk=round_.pk)
         if not locked.is_open:
             raise RoundError(_("Deze ronde heeft al een conceptrapportage."))

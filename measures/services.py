@@ -9,7 +9,6 @@ functions; each runs in one transaction and ``stamp`` puts reason and user on th
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import owners
+from .cache import writing
 from .models import LetterLink, Measure, ParliamentaryLetter, Phase, VMNumber, Workstream
 
 # Fields that change on every save and say nothing to the person reading a conflict.
@@ -191,7 +191,7 @@ def save_object(obj, *, reason, user=None, expected_version=None):
         check_may_change_rows(user, [stored])
         if stored.owner_id != obj.owner_id and not owners.is_coordinator(user):
             raise PermissionDenied(_("Alleen de coördinator kan een rij aan een ander team geven."))
-    with transaction.atomic():
+    with writing():
         if versioned and obj._state.adding:
             obj.version = 1
         elif versioned:
@@ -212,7 +212,7 @@ def delete_object(obj, *, reason, user=None, expected_version=None):
     """Delete a domain object with a reason in its history; refuse if it changed since
     ``expected_version`` (when given)."""
     model = type(obj)
-    with transaction.atomic():
+    with writing():
         if expected_version is not None:
             current = (
                 model._default_manager.select_for_update()
@@ -229,7 +229,7 @@ def delete_object(obj, *, reason, user=None, expected_version=None):
 def delete_objects(objects, *, reason, user=None) -> int:
     """Delete several objects (the admin's bulk delete), each with the reason in its history."""
     count = 0
-    with transaction.atomic():
+    with writing():
         for obj in objects:
             delete_object(obj, reason=reason, user=user)
             count += 1
@@ -247,7 +247,7 @@ def conflicting_vm_numbers(measure, numbers) -> list[VMNumber]:
 def replace_vm_numbers(measure: Measure, numbers, *, reason, user=None):
     """Make `numbers` exactly the VM numbers of `measure`, in one transaction, with history."""
     wanted = set(numbers)
-    with transaction.atomic():
+    with writing():
         conflicts = conflicting_vm_numbers(measure, wanted)
         if conflicts:
             raise ValidationError(
@@ -269,7 +269,7 @@ def register_parliament_informed(workstreams, letter: ParliamentaryLetter, *, re
     """Link the letter to every row (rows already linked stay as they are); returns the count."""
     added = 0
     check_may_change_rows(user, workstreams)
-    with transaction.atomic():
+    with writing():
         if letter.pk is None:
             letter.full_clean()
             save_object(letter, reason=reason, user=user)
@@ -288,7 +288,7 @@ def register_parliament_informed(workstreams, letter: ParliamentaryLetter, *, re
 
 def set_phase(workstreams, phase: Phase, *, reason, user=None):
     """Give every row this phase, all or nothing; the consistency rules hold for each row."""
-    with transaction.atomic():
+    with writing():
         rows = list(
             Workstream.objects.select_for_update()
             .filter(pk__in=[w.pk for w in workstreams])

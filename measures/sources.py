@@ -34,6 +34,7 @@ from .models import (
     VMNumber,
     Workstream,
 )
+from .publication import Heading, live_heading, report_heading
 from .rows import Row, dependencies_of, make_row
 
 
@@ -110,6 +111,10 @@ class Source:
             today=self.as_of,
             vendor=connection.vendor,
         )
+
+    def heading(self) -> Heading:
+        """What heads this source's documents: a concept dated with its day."""
+        return live_heading(self.as_of)
 
     def select(self, query: BijlageQuery, page_number=None) -> Selection:
         raise NotImplementedError
@@ -298,33 +303,54 @@ class LiveSource(Source):
 # -- rows held in memory: a peildatum, a published report -----------------------------------
 
 
-class RowsSource(Source):
-    """A source whose rows are all known in table order; the query runs as row tests."""
+class RowSet:
+    """Rows known in full, in table order, with their legend; filter choices worked out once.
 
-    def __init__(self, rows: list[Row], legend: list[LegendEntry], as_of: datetime.date):
-        self._rows = rows
-        self._legend = legend
-        self.as_of = as_of
+    Sources keep a row set per peildatum and per published report in memory, so a page of
+    one does not rebuild or parse thousands of rows again.
+    """
 
-    def legend(self):
-        return self._legend
+    def __init__(self, rows, legend):
+        self.rows = tuple(rows)
+        self.legend = list(legend)
+        self._choices = None
 
     def choices(self):
         """Themes, letters and measures of these rows, as these rows name them."""
-        themes, letters, measures = {}, {}, {}
-        for row in self._rows:
-            themes.setdefault(row.theme_slug, row.theme)
-            measures.setdefault(row.measure_slug, row.measure)
-            for letter in row.letters:
-                letters.setdefault(
-                    letter.date,
-                    letter_label(datetime.date.fromisoformat(letter.date), letter.reference),
-                )
-        return {
-            "theme": [(slug, name) for slug, name in themes.items() if slug],
-            "letter": sorted(letters.items()),
-            "measure": sorted((slug, name) for slug, name in measures.items() if slug),
-        }
+        if self._choices is None:
+            themes, letters, measures = {}, {}, {}
+            for row in self.rows:
+                themes.setdefault(row.theme_slug, row.theme)
+                measures.setdefault(row.measure_slug, row.measure)
+                for letter in row.letters:
+                    if letter.date not in letters:
+                        letters[letter.date] = letter_label(
+                            datetime.date.fromisoformat(letter.date), letter.reference
+                        )
+            self._choices = {
+                "theme": [(slug, name) for slug, name in themes.items() if slug],
+                "letter": sorted(letters.items()),
+                "measure": sorted((slug, name) for slug, name in measures.items() if slug),
+            }
+        return self._choices
+
+
+class RowsSource(Source):
+    """A source whose rows are all known in table order; the query runs as row tests."""
+
+    def __init__(self, rows, legend: list[LegendEntry], as_of: datetime.date):
+        self._set = rows if isinstance(rows, RowSet) else RowSet(rows, legend)
+        self.as_of = as_of
+
+    @property
+    def _rows(self):
+        return self._set.rows
+
+    def legend(self):
+        return self._set.legend
+
+    def choices(self):
+        return self._set.choices()
 
     def select(self, query, page_number=None) -> Selection:
         selected = query.apply_rows(self._rows)
@@ -343,7 +369,13 @@ class PeildatumSource(RowsSource):
     kind = "peildatum"
 
     def __init__(self, date: datetime.date):
-        super().__init__(asof.rows_as_of(date), legend_from(asof.legend_as_of(date)), date)
+        super().__init__(_state_on(date, data_version()), [], date)
+
+
+@lru_cache(maxsize=4)
+def _state_on(date: datetime.date, version) -> RowSet:
+    """The rows of a past day, rebuilt once per data version (any write starts a new one)."""
+    return RowSet(asof.rows_as_of(date), legend_from(asof.legend_as_of(date)))
 
 
 class ReportSource(RowsSource):
@@ -353,19 +385,29 @@ class ReportSource(RowsSource):
 
     def __init__(self, report: Report):
         self.report = report
-        rows, legend = _snapshot(report.pk, report.published_at, data_version())
-        super().__init__(rows, legend, report.peildatum)
+        super().__init__(_snapshot(report.pk, report.published_at), [], report.peildatum)
+
+    def heading(self) -> Heading:
+        """The report's full title, with the date and Kamerstuk of its letter."""
+        return report_heading(self.report)
 
 
-@lru_cache(maxsize=16)
-def _snapshot(pk: int, published_at, version) -> tuple[list[Row], list[LegendEntry]]:
-    """A published report's rows and legend, read once per data version.
+@lru_cache(maxsize=8)
+def _snapshot(pk: int, published_at) -> RowSet:
+    """A published report's rows and legend, parsed once per process.
 
-    A published report never changes; the data version in the key only guards against a
-    database that was emptied and filled again (tests, a restore).
+    A published report never changes (the database refuses it); its id with the moment of
+    publication, to the microsecond, names one snapshot even across an emptied and refilled
+    database (tests, a restore).
     """
     stored = Report.objects.values_list("rows", "legend").get(pk=pk)
-    return [Row.from_json(row) for row in stored[0]], legend_from(stored[1])
+    return RowSet((Row.from_json(row) for row in stored[0]), legend_from(stored[1]))
+
+
+def forget_row_sets() -> None:
+    """Drop the row sets kept in memory (tests that rebuild the database between them)."""
+    _state_on.cache_clear()
+    _snapshot.cache_clear()
 
 
 def source_for_date(date: datetime.date) -> Source:

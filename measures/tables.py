@@ -8,7 +8,7 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import F, Min, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import owners
-from .models import Measure, Phase, PhaseCode, RoundItem, RoundItemState, Workstream
+from .models import Measure, Phase, PhaseCode, RoundItem, RoundItemState, VMNumber, Workstream
 from .templatetags.bijlage import nl_date, phase_icon
 
 TABLE_TEMPLATE = "measures/tables/table.html"
@@ -41,7 +41,12 @@ def my_rows_queryset(user):
         .select_related("ambition", "measure", "phase", "owner", "theme")
         .prefetch_related("measure__vm_numbers")
         .annotate(
-            first_vm=Min("measure__vm_numbers__number"),
+            # A subquery, not Min() over a join: no GROUP BY over every owned row.
+            first_vm=Subquery(
+                VMNumber.objects.filter(measure=OuterRef("measure"))
+                .order_by("number")
+                .values("number")[:1]
+            ),
             last_changed_by=Subquery(history.values("history_user__username")[:1]),
             round_state=Subquery(current_item.values("state")[:1]),
             round_item_id=Subquery(current_item.values("pk")[:1]),

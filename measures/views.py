@@ -176,6 +176,7 @@ def export_view(request, fmt: str):
         filters_text=query.describe(),
         as_of=source.as_of,
         filename_stem=f"bijlage-{report.slug}" if report else "bijlage-verbetermaatregelen",
+        heading=source.heading(),
     )
     if key is not None:
         cache.set(key, (response.content, response["Content-Disposition"]))

@@ -36,9 +36,13 @@ def _clear_cache():
     """Each test starts with an empty cache, so cached renderings never leak between tests."""
     from django.core.cache import cache
 
+    from measures.sources import forget_row_sets
+
     cache.clear()
+    forget_row_sets()
     yield
     cache.clear()
+    forget_row_sets()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import os
 import uuid
 
 import pytest
-from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
 
@@ -39,7 +38,7 @@ def test_two_app_servers_see_each_others_cache_entries_through_redis():
     assert first.get("overview") is None
 
 
-def test_a_data_change_on_one_server_makes_the_cached_pages_of_all_servers_stale():
+def test_a_data_change_on_one_server_makes_the_cached_pages_of_all_servers_stale(db):
     from measures import cache as data_cache
 
     prefix = f"toeslagen-vm-test-{uuid.uuid4().hex}"
@@ -51,12 +50,7 @@ def test_a_data_change_on_one_server_makes_the_cached_pages_of_all_servers_stale
         }
     }
     with override_settings(CACHES=settings_for_redis):
-        # A fresh prefix, so no other test run shares these keys (and no FLUSHDB is needed).
+        # The version is in the database, whatever the cache: every server reads the same.
         before = data_cache.data_version()
-        # Another server reads the same version from Redis...
-        assert _server_cache(prefix).get(data_cache.VERSION_KEY) == before
         data_cache.bump_data_version()
-        after = data_cache.data_version()
-        assert after != before
-        assert _server_cache(prefix).get(data_cache.VERSION_KEY) == after
-        caches["default"].delete(data_cache.VERSION_KEY)
+        assert data_cache.data_version() != before

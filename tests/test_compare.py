@@ -258,3 +258,11 @@ def test_the_changes_since_the_last_report_download_as_pdf(client, published_see
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert Report.objects.count() == 1
+
+
+def test_visitors_are_offered_the_changes_against_the_previous_report(
+    anonymous_client, published_seed
+):
+    overview = anonymous_client.get("/").content.decode()
+    assert "Wijzigingen ten opzichte van de vorige rapportage" in overview
+    assert "Wijzigingen sinds de laatste rapportage" not in overview

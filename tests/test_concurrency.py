@@ -20,9 +20,9 @@ from tests.factories import UserFactory, WorkstreamFactory
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def logged_in(username):
+def logged_in(username, role="Beleidsmedewerker"):
     client = Client()
-    client.force_login(UserFactory(username=username, role="Beleidsmedewerker"))
+    client.force_login(UserFactory(username=username, role=role))
     return client
 
 
@@ -172,6 +172,9 @@ def test_on_sqlite_two_processes_saving_one_row_at_once_give_a_conflict_not_a_lo
     assert outcomes == ["refused", "saved"]
 
 
+ADMINISTERED = {"theme", "phase", "itdependency"}
+
+
 @pytest.mark.parametrize(
     ("model", "field", "anna_value", "bram_value"),
     [
@@ -180,6 +183,9 @@ def test_on_sqlite_two_processes_saving_one_row_at_once_give_a_conflict_not_a_lo
         ("footnote", "text", "Voetnoot van Anna.", "Voetnoot van Bram."),
         ("parliamentaryletter", "title", "Brief volgens Anna", "Brief volgens Bram"),
         ("measuredependency", "note", "Noot van Anna", "Noot van Bram"),
+        ("theme", "name", "Thema volgens Anna", "Thema volgens Bram"),
+        ("phase", "short_label", "Fase van Anna", "Fase van Bram"),
+        ("itdependency", "description", "Toelichting van Anna", "Toelichting van Bram"),
     ],
 )
 def test_two_people_saving_the_same_object_the_second_is_refused_with_what_changed(
@@ -189,7 +195,9 @@ def test_two_people_saving_the_same_object_the_second_is_refused_with_what_chang
 
     obj = apps.get_model("measures", model).objects.order_by("pk").first()
     url = reverse(f"admin:measures_{model}_change", args=[obj.pk])
-    anna, bram = logged_in("anna"), logged_in("bram")
+    # Themes, phases and IT dependencies are the functional administrators' to keep.
+    role = "Functioneel beheerder" if model in ADMINISTERED else "Beleidsmedewerker"
+    anna, bram = logged_in("anna", role), logged_in("bram", role)
     form_anna, form_bram = form_data(anna.get(url)), form_data(bram.get(url))
     assert form_anna["expected_version"] == "1"
 

@@ -97,6 +97,7 @@ def test_the_dashboard_and_the_changes_page_take_a_constant_number_of_queries(cl
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from measures.sources import forget_row_sets
     from tests.factories import (
         LetterLinkFactory,
         MeasureDependencyFactory,
@@ -113,6 +114,7 @@ def test_the_dashboard_and_the_changes_page_take_a_constant_number_of_queries(cl
                 MeasureDependencyFactory(measure=row.measure)
 
     def queries():
+        forget_row_sets()  # count with the reports' rows read again, as a new process does
         counts = []
         for url in ("/dashboard/", "/wijzigingen/", "/rapportages/"):
             with CaptureQueriesContext(connection) as ctx:

@@ -112,3 +112,11 @@ def test_my_rows_needs_the_same_number_of_queries_for_few_or_many_rows(client, o
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("measures:my-rows"))
     assert len(few) == len(many)
+
+
+def test_my_rows_pages_hold_25_rows_whatever_per_page_the_url_asks(client, owner):
+    client.force_login(owner)
+    for per_page in ("-1", "0", "abc", "100000"):
+        response = client.get(reverse("measures:my-rows"), {"per_page": per_page})
+        assert response.status_code == 200, per_page
+        assert len(_rows(response)) == 25, per_page

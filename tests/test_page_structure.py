@@ -29,6 +29,7 @@ class _Structure(HTMLParser):
         self.images_without_alt = 0
         self._first_in_table = False
         self.bad_svg_numbers = []
+        self.description = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -38,6 +39,8 @@ class _Structure(HTMLParser):
                     self.bad_svg_numbers.append(f"<{tag} {name}={attrs[name]!r}>")
         if tag == "html":
             self.html_lang = attrs.get("lang")
+        elif tag == "meta" and attrs.get("name") == "description":
+            self.description = attrs.get("content")
         elif tag == "h1":
             self.h1 += 1
         elif tag == "main":
@@ -72,6 +75,8 @@ def test_every_public_page_has_exactly_one_h1_a_language_and_one_main(client, pu
         assert page.html_lang in {"nl", "en"}, path
         assert page.main == 1, path
         assert page.images_without_alt == 0, path
+        # What a search engine shows under the title.
+        assert page.description and len(page.description) > 50, path
         # A number formatted for people ("52,5") breaks a chart: browsers drop the attribute.
         assert page.bad_svg_numbers == [], path
 
@@ -87,3 +92,25 @@ def test_the_pages_carry_the_chosen_language(client, public_data):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     for path in public_pages()[:3]:
         assert _structure(client, path).html_lang == "en", path
+
+
+def test_the_admin_sign_in_page_has_its_title_as_h1(client):
+    page = _structure(client, "/admin/login/")
+    assert page.h1 == 1
+
+
+def test_a_row_not_yet_informed_says_so_to_a_screen_reader(client, public_data):
+    html = client.get("/").content.decode()
+    hidden = '<span class="visually-hidden">Nog niet geïnformeerd</span>'
+    assert f'<span aria-hidden="true">-</span>{hidden}' in html
+    assert "aria-label" not in html.split("<table", 1)[1].split("</table>", 1)[0]
+
+
+def test_each_theme_heads_its_own_row_group(client, public_data):
+    """Three header levels: the column headers, the theme over its row group (one <tbody> per
+    theme, scope="rowgroup") and the ambition over its rows (scope="row")."""
+    html = client.get("/").content.decode()
+    table = html.split("<table", 1)[1].split("</table>", 1)[0]
+    assert table.count('<th scope="rowgroup"') == 13 == table.count("<tbody>")
+    assert 'scope="colgroup"' not in table
+    assert '<th scope="row" class="bijlage__ambition"' in table

@@ -157,7 +157,8 @@ def test_documents_are_dutch_whatever_the_language_of_the_site(client, published
     assert '<html lang="nl">' in client.get(f"{SEED}.html").content.decode()
 
 
-def test_the_live_documents_are_a_dated_concept_with_the_full_title(client, published_seed):
+def test_the_live_documents_are_a_dated_concept_with_the_full_title(manager_client, published_seed):
+    client = manager_client  # signed in: the live state
     text = _html_text(client.get("/export/bijlage.html").content)
     assert text.count(DOCUMENT_TITLE) == 1
     assert "Concept, stand van" in text

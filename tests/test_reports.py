@@ -392,3 +392,23 @@ def test_a_report_download_says_it_is_the_published_version(client, published_se
     # Headed as sent: the document's full title, the letter's date, no "Concept".
     assert "Bijlage – Overzicht verbetermaatregelen invordering Dienst Toeslagen" in html
     assert "Kamerbrief van 24 oktober 2024" in html and "Concept" not in html
+
+
+def test_the_anonymous_overview_download_is_headed_by_the_published_report(
+    anonymous_client, published_seed
+):
+    # Visitors get the published report at /export/ too: headed as sent, not as a concept.
+    html = anonymous_client.get("/export/bijlage.html").content.decode()
+    assert "Kamerbrief van 24 oktober 2024" in html
+    assert "Concept" not in html
+
+
+def test_a_published_report_keeps_its_letter_when_the_letter_is_edited_later(
+    client, published_seed
+):
+    letter = published_seed.letter
+    letter.date = datetime.date(2024, 11, 1)
+    letter.save()
+    html = client.get("/rapportages/bijlage-oktober-2024/export/bijlage.html").content.decode()
+    assert "Kamerbrief van 24 oktober 2024" in html
+    assert "1 november 2024" not in html

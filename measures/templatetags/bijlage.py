@@ -5,9 +5,10 @@ import datetime
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from measures import footnotes
+from measures.sources import sees_live_state
 
 register = template.Library()
 
@@ -103,3 +104,13 @@ def last_changes(rows) -> dict:
 
     ids = [row.id for row in rows if row.id is not None]
     return dict(Workstream.objects.filter(pk__in=ids).values_list("pk", "updated_at"))
+
+
+@register.simple_tag(takes_context=True)
+def changes_link_text(context) -> str:
+    """The link to /wijzigingen/ as this visitor will find it: the live state against the last
+    report when signed in, else the last published report against the one before it."""
+    request = context.get("request")
+    if request is not None and sees_live_state(request.user):
+        return gettext("Wijzigingen sinds de laatste rapportage")
+    return gettext("Wijzigingen ten opzichte van de vorige rapportage")

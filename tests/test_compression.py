@@ -1,0 +1,46 @@
+"""HTML is sent compressed where that leaks nothing (BREACH): to anonymous GETs of pages
+without a CSRF token. Pages with a form that posts, and signed-in pages, go uncompressed."""
+
+import gzip
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
+
+
+def test_the_public_pages_are_sent_compressed_and_still_read_the_same(client, public_data):
+    plain = client.get("/")
+    response = client.get("/", **GZIP)
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert len(response.content) < len(plain.content) / 4
+    assert gzip.decompress(response.content) == plain.content
+    for path in ("/dashboard/", "/rapportages/", "/export/bijlage.html"):
+        assert client.get(path, **GZIP)["Content-Encoding"] == "gzip", path
+
+
+def test_a_page_with_a_csrf_token_is_not_compressed(client, public_data):
+    response = client.get("/inloggen/", **GZIP)
+    assert b"csrfmiddlewaretoken" in response.content
+    assert not response.has_header("Content-Encoding")
+    response = client.get("/admin/login/", **GZIP)
+    assert not response.has_header("Content-Encoding")
+
+
+def test_a_signed_in_visitor_gets_uncompressed_pages(manager_client, public_data):
+    response = manager_client.get("/", **GZIP)
+    assert response.status_code == 200
+    assert not response.has_header("Content-Encoding")
+
+
+def test_a_post_is_never_answered_compressed(client, public_data):
+    response = client.post("/inloggen/", {"username": "x", "password": "y"}, **GZIP)
+    assert not response.has_header("Content-Encoding")
+
+
+def test_downloads_other_than_html_are_left_alone(client, public_data):
+    response = client.get("/export/bijlage.csv", **GZIP)
+    assert response.status_code == 200
+    assert not response.has_header("Content-Encoding")

@@ -1,0 +1,92 @@
+"""The data version lives in the database: every app server (each with its own local-memory
+cache) shows an edit at once, whoever made it and in whichever process."""
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from measures import services
+from measures.cache import data_version
+from measures.models import Workstream
+
+
+def _worker(name):
+    """The cache of one gunicorn worker: local memory of its own (the default setup)."""
+    return override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"worker-{name}",
+                "TIMEOUT": 60 * 60 * 24,
+            }
+        }
+    )
+
+
+def test_an_edit_on_one_worker_shows_at_once_on_every_other_worker(bijlage, settings):
+    settings.PUBLIC_LIVE_STATE = True  # anonymous visitors see the live state
+    url = reverse("measures:overview") + "?theme=verrekening"
+    visitor = Client()
+    for name in ("a", "b", "c"):
+        with _worker(name):
+            assert "Zojuist bijgewerkt" not in visitor.get(url).content.decode()
+
+    with _worker("a"):
+        row = Workstream.objects.filter(theme__slug="verrekening").first()
+        row.status_text = "Zojuist bijgewerkt door de beleidsmedewerker."
+        services.save_object(row, reason="Nieuwe stand", expected_version=row.version)
+
+    for name in ("a", "b", "c"):
+        with _worker(name):
+            assert "Zojuist bijgewerkt" in visitor.get(url).content.decode(), name
+
+
+def test_loaddata_in_another_process_shows_on_every_worker(bijlage, settings, tmp_path):
+    from django.core import serializers
+    from django.core.management import call_command
+
+    settings.PUBLIC_LIVE_STATE = True
+    url = reverse("measures:overview") + "?theme=verrekening"
+    with _worker("a"):
+        assert "Uit een andere bron geladen" not in Client().get(url).content.decode()
+
+    row = Workstream.objects.filter(theme__slug="verrekening").first()
+    row.status_text = "Uit een andere bron geladen."
+    fixture = tmp_path / "rij.json"
+    fixture.write_text(serializers.serialize("json", [row]))
+    with _worker("command"):  # a management command: a process with a cache of its own
+        call_command("loaddata", str(fixture), verbosity=0)
+
+    with _worker("a"):
+        assert "Uit een andere bron geladen" in Client().get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_version_changes_in_the_transaction_of_the_write_and_rolls_back_with_it():
+    from tests.factories import WorkstreamFactory
+
+    before = data_version()
+    with transaction.atomic():
+        WorkstreamFactory()
+        during = data_version()
+        assert during != before
+    assert data_version() == during
+
+    try:
+        with transaction.atomic():
+            WorkstreamFactory()
+            assert data_version() != during
+            raise RuntimeError("the write fails")
+    except RuntimeError:
+        pass
+    assert data_version() == during
+
+
+@pytest.mark.django_db
+def test_reading_the_version_is_one_query_on_a_one_row_table():
+    with CaptureQueriesContext(connection) as ctx:
+        data_version()
+    assert len(ctx.captured_queries) == 1
+    assert "measures_dataversion" in ctx.captured_queries[0]["sql"]
