@@ -22,17 +22,16 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet ".[dev]"
 	touch $(STAMP)
 
-## system-packages: Debian's Chromium (browser tests), gettext (compilemessages), npm, an emoji
-## font (emoji in the PDF and the browser tests), only when missing
+## system-packages: what serving needs from Debian, only when missing: gettext (compilemessages)
+## and npm (the NL Design System assets). Without apt-get it names what to install instead.
 system-packages:
 	@missing=""; \
-	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
-	fc-list 2>/dev/null | grep -q "Noto Color Emoji" || missing="$$missing fonts-noto-color-emoji"; \
 	case "$$DATABASE_URL" in postgres*) \
 	  command -v pg_dump >/dev/null || missing="$$missing postgresql-client";; esac; \
 	if [ -n "$$missing" ]; then \
+	  command -v apt-get >/dev/null || { echo "missing:$$missing (install them with your package manager, see README: Snel beginnen)"; exit 1; }; \
 	  echo "installing Debian packages:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq $$missing; \
 	fi
@@ -91,17 +90,21 @@ serve: install
 	DJANGO_PRODUCTION=true $(VENV)/bin/gunicorn toeslagen_vm.wsgi:application \
 	  --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
-## test-system-packages: LibreOffice Writer (headless, no GUI) to open the DOCX and ODT exports
-## as a real client, poppler's pdftotext, and Java for the Nu Html Checker; for the tests only,
-## installed only when missing
+## test-system-packages: for the tests only, installed only when missing: Debian's Chromium
+## (browser tests), an emoji font (emoji in the browser tests and the PDF test), LibreOffice
+## Writer (headless, no GUI) to open the DOCX and ODT exports as a real client, poppler's
+## pdftotext, and Java for the Nu Html Checker
 test-system-packages:
 	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -q "Noto Color Emoji" || missing="$$missing fonts-noto-color-emoji"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	case "$$DATABASE_URL" in postgres*) \
 	  command -v pg_dump >/dev/null || missing="$$missing postgresql-client";; esac; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
+	  command -v apt-get >/dev/null || { echo "missing for the tests:$$missing (see README: Snel beginnen)"; exit 1; }; \
 	  echo "installing Debian packages for the tests:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; \
 	fi
@@ -123,7 +126,7 @@ lighthouse: install
 	$(PY) bench/lighthouse.py
 
 ## test-browser: only the browser and accessibility tests
-test-browser: install
+test-browser: install test-system-packages
 	$(PY) -m pytest tests/browser
 
 ## load: a bounded load test of the overview and the exports under gunicorn on 127.0.0.1

@@ -118,7 +118,23 @@ def _without_post_data(request):
     return request
 
 
-class HistoryAdmin(AutocompleteWithEmptyChoiceMixin, SimpleHistoryAdmin):
+class ErrorsLeadToFieldsMixin:
+    """A form with errors opens on its first invalid field (``autofocus``: the browser focuses
+    and scrolls there, no script needed); the summary above the form
+    (``templates/admin/measures/change_form.html``) links to every invalid field."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        adminform = context.get("adminform")
+        form = getattr(adminform, "form", None)
+        if form is not None and form.is_bound and form.errors:
+            for field in form.visible_fields():
+                if field.errors:
+                    field.field.widget.attrs["autofocus"] = True
+                    break
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+class HistoryAdmin(ErrorsLeadToFieldsMixin, AutocompleteWithEmptyChoiceMixin, SimpleHistoryAdmin):
     """Admin with a required change reason on every save and delete, a version check on every
     form, and history that nobody can edit.
 
@@ -674,6 +690,12 @@ class WorkstreamAdmin(SheetImportMixin, HistoryAdmin):
             .prefetch_related("measure__vm_numbers")
         )
 
+    def changelist_view(self, request, extra_context=None):
+        # The row list needs the width: without the side menu (the breadcrumbs lead back), its
+        # columns fit 1366 px beside the filters.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def get_search_results(self, request, queryset, search_term):
         match = _VM_SEARCH.match(search_term)
         if match:
@@ -875,7 +897,7 @@ admin.site.index_title = _("Beheer")
 
 
 @admin.register(Report)
-class ReportAdmin(AutocompleteWithEmptyChoiceMixin, SimpleHistoryAdmin):
+class ReportAdmin(ErrorsLeadToFieldsMixin, AutocompleteWithEmptyChoiceMixin, SimpleHistoryAdmin):
     """Reports: drafts are edited here; "Publiceren" freezes them; published ones are read-only."""
 
     list_display = ["title", "peildatum", "letter", "state", "published_at", "row_count"]

@@ -14,6 +14,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -70,7 +71,7 @@ def parse_peildatum(value: str | None) -> datetime.date | None:
     if date > timezone.localdate():
         raise PeildatumError(
             _("De peildatum %(date)s ligt in de toekomst; kies vandaag of een eerdere dag.")
-            % {"date": date.strftime("%d-%m-%Y")}
+            % {"date": date_format(date, "SHORT_DATE_FORMAT")}
         )
     return date
 
@@ -137,7 +138,7 @@ def rows_as_of(date: datetime.date) -> list[Row]:
     if not workstreams:
         raise PeildatumError(
             _("Er zijn geen gegevens op %(date)s: de geschiedenis begint later.")
-            % {"date": date.strftime("%d-%m-%Y")},
+            % {"date": date_format(date, "SHORT_DATE_FORMAT")},
             status=404,
         )
     themes = _state_at(Theme, cutoff, ("name", "slug", "order"))

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, Min, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 from django.db.models.lookups import IRegex
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -326,7 +327,8 @@ class BijlageQueryForm(forms.Form):
 
 
 def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    # The screen's one date format (toeslagen_vm/formats); ISO links keep working too.
+    return forms.DateInput(format="%d/%m/%Y")
 
 
 class SharedChoices(list):
@@ -512,7 +514,7 @@ class BijlageQuery(django_filters.FilterSet):
                 # Phase labels come from the database; gettext finds their English text.
                 shown = ", ".join(gettext(str(labels.get(v, v))) for v in value)
             elif isinstance(value, datetime.date):
-                shown = value.strftime("%d-%m-%Y")
+                shown = date_format(value, "SHORT_DATE_FORMAT")
             elif name == "q":
                 shown = f"“{value}”"
             elif hasattr(field, "choices"):

@@ -21,7 +21,7 @@ PARLIAMENT = "parliament_informed"
 
 # Stand for a marker and a quoted passage while the cell text passes through linebreaks.
 _MARK = re.compile("\ue000(\\d+)\ue001")
-_PRIVATE = re.compile("[\ue000-\ue003]")
+_PRIVATE = re.compile("[\ue000-\ue005]")
 # A quoted name (“Overzicht ontvangen en betalen”) is never hyphenated in a document.
 _QUOTED = re.compile('(“[^”\n]{1,200}”|‘[^’\n]{1,200}’|"[^"\n]{1,200}")')
 
@@ -147,6 +147,21 @@ def marker_html(number) -> str:
     return f'<sup class="footnote-ref"><a href="#voetnoot-{number}">{number}</a></sup>'
 
 
+# A "word" this long is no Dutch word but a pasted URL or a code: it alone may break anywhere,
+# so it cannot widen its column (normal words break only between words or at hyphens).
+_LONG_TOKEN = re.compile(r"[^\s\ue000-\ue005]{30,}")
+
+
+def long_words_html(text: str) -> str:
+    """Text as escaped HTML, its overlong tokens in a span that may break anywhere."""
+    marked = _LONG_TOKEN.sub(lambda found: f"\ue004{found.group()}\ue005", _PRIVATE.sub("", text))
+    return _long_word_spans(escape(marked))
+
+
+def _long_word_spans(html: str) -> str:
+    return html.replace("\ue004", '<span class="long-word">').replace("\ue005", "</span>")
+
+
 def marked_html(text: str, marks, location: str, *, paragraphs: bool = True) -> str:
     """The cell as HTML, escaped, with its paragraphs and its markers in place; quoted names
     in a span that is never hyphenated."""
@@ -155,8 +170,10 @@ def marked_html(text: str, marks, location: str, *, paragraphs: bool = True) -> 
         for piece in segments(text, marks, location)
     )
     placeholders = _QUOTED.sub("\ue002\\1\ue003", placeholders)
+    placeholders = _LONG_TOKEN.sub(lambda found: f"\ue004{found.group()}\ue005", placeholders)
     html = linebreaks(placeholders, autoescape=True) if paragraphs else escape(placeholders)
     html = html.replace("\ue002", '<span class="no-hyphens">').replace("\ue003", "</span>")
+    html = _long_word_spans(html)
     return mark_safe(_MARK.sub(lambda found: marker_html(found.group(1)), html))  # noqa: S308
 
 

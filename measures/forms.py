@@ -191,7 +191,7 @@ class InformParliamentForm(forms.Form):
     date = forms.DateField(
         label=_("Datum nieuwe brief"),
         required=False,
-        help_text=_("Alleen voor een nieuwe brief, bijvoorbeeld 24-10-2024."),
+        help_text=_("Alleen voor een nieuwe brief, bijvoorbeeld 24/10/2024."),
     )
     title = forms.CharField(label=_("Titel nieuwe brief"), required=False, max_length=300)
     reference = kamerstuk_field()

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -294,7 +295,7 @@ class ParliamentaryLetter(Versioned):
         ]
 
     def __str__(self):
-        label = self.date.strftime("%d-%m-%Y")
+        label = date_format(self.date, "SHORT_DATE_FORMAT")
         if self.reference:
             label = f"{label} ({self.reference})"
         return label
@@ -750,7 +751,7 @@ class Report(models.Model):
         """The letter as the report names it: the copy made at publishing, else the live one
         (a draft, or a report published before copies were made)."""
         if self.is_published and self.letter_date is not None:
-            label = self.letter_date.strftime("%d-%m-%Y")
+            label = date_format(self.letter_date, "SHORT_DATE_FORMAT")
             return f"{label} ({self.letter_reference})" if self.letter_reference else label
         return str(self.letter) if self.letter_id else ""
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -72,7 +73,7 @@ class ReportDetailView(TemplateView):
         context["title"] = report.title
         context["caption"] = _("%(title)s, peildatum %(date)s") % {
             "title": report.title,
-            "date": report.peildatum.strftime("%d-%m-%Y"),
+            "date": date_format(report.peildatum, "SHORT_DATE_FORMAT"),
         }
         context["export_formats"] = [
             (fmt.upper(), reverse("measures:report-export", args=[report.slug, fmt]))
@@ -136,7 +137,7 @@ def _report_filters_text(report: Report):
     """The line under the title of a report's download: all rows, and which version."""
     if not report.is_published:
         return _("Alle rijen (concept, nog niet gepubliceerd)")
-    moment = timezone.localtime(report.published_at).strftime("%d/%m/%Y")
+    moment = date_format(timezone.localtime(report.published_at), "SHORT_DATE_FORMAT")
     return _("Alle rijen, zoals gepubliceerd op %(date)s") % {"date": moment}
 
 
@@ -158,13 +159,13 @@ def _report_side(report: Report) -> Side:
     rows, legend = list(source.rows()), source.legend()
     label = _("%(title)s (peildatum %(date)s)") % {
         "title": report.title,
-        "date": report.peildatum.strftime("%d-%m-%Y"),
+        "date": date_format(report.peildatum, "SHORT_DATE_FORMAT"),
     }
     return Side(label, rows, legend, report.get_absolute_url())
 
 
 def _current_side() -> Side:
-    today = timezone.localdate().strftime("%d-%m-%Y")
+    today = date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
     source = LiveSource()
     label = _("Huidige stand (%(date)s)") % {"date": today}
     return Side(label, list(source.rows()), source.legend(), reverse("measures:overview"))

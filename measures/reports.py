@@ -13,6 +13,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -99,7 +100,7 @@ def publish_problems(
                 "De peildatum (%(date)s) ligt in de toekomst: een rapportage toont de stand "
                 "op een dag die voorbij is."
             )
-            % {"date": report.peildatum.strftime("%d-%m-%Y")}
+            % {"date": date_format(report.peildatum, "SHORT_DATE_FORMAT")}
         )
     if approval_required and report.approved_by_id is None:
         problems.append(_("De rapportage is nog niet vastgesteld door een manager (vier ogen)."))

@@ -19,6 +19,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -352,12 +353,12 @@ def _reminder_message(round_, kind, person, email, items) -> EmailMessage:
         if kind == ReminderKind.DEADLINE:
             subject = _("Deadline bereikt: %(title)s (%(date)s)") % {
                 "title": round_.title,
-                "date": round_.deadline.strftime("%d-%m-%Y"),
+                "date": date_format(round_.deadline, "SHORT_DATE_FORMAT"),
             }
         else:
             subject = _("Herinnering: %(title)s, deadline %(date)s") % {
                 "title": round_.title,
-                "date": round_.deadline.strftime("%d-%m-%Y"),
+                "date": date_format(round_.deadline, "SHORT_DATE_FORMAT"),
             }
         body = render_to_string("measures/rounds/reminder_email.txt", context)
     return EmailMessage(subject=subject, body=body, to=[email])

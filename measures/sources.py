@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from . import asof
@@ -84,8 +85,8 @@ class Selection:
 
 
 def letter_label(date: datetime.date, reference: str) -> str:
-    """How a letter is offered in the filter: "24-10-2024 (Kamerstukken II …)"."""
-    label = date.strftime("%d-%m-%Y")
+    """How a letter is offered in the filter: "24/10/2024 (Kamerstukken II …)"."""
+    label = date_format(date, "SHORT_DATE_FORMAT")
     return f"{label} ({reference})" if reference else label
 
 

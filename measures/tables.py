@@ -12,6 +12,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -114,7 +115,7 @@ class MyRowsTable(tables.Table):
         order_by=("ambition__name", "measure__name"),
     )
     phase = tables.Column(verbose_name=_("Fase"), order_by=("phase__order",))
-    target_date = tables.DateColumn(verbose_name=_("Streefdatum"), format="d-m-Y")
+    target_date = tables.DateColumn(verbose_name=_("Streefdatum"), format="SHORT_DATE_FORMAT")
     updated_at = tables.Column(verbose_name=_("Laatst gewijzigd"))
     round_state = tables.Column(verbose_name=_("Ronde"), empty_values=())
     edit = tables.Column(
@@ -147,7 +148,7 @@ class MyRowsTable(tables.Table):
         return record.phase.short_label or record.phase.label
 
     def render_updated_at(self, value, record):
-        moment = timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
+        moment = date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
         who = record.last_changed_by or _("onbekend")
         return format_html('<time datetime="{}">{}</time>, {}', value.isoformat(), moment, who)
 

@@ -101,6 +101,8 @@ class OverviewView(TemplateView):
                 "today_url": f"?{today_query}" if today_query else self.request.path,
                 "export_query": f"?{export_query}" if export_query else "",
                 "is_filtered": bool(normalised_query(GET, drop={"sort", "page", "peildatum"})),
+                # The filter form unfolds when a filter or a sort order is in the URL.
+                "filters_open": bool(normalised_query(GET, drop={"page", "peildatum"})),
             }
         )
         legend = source.legend()

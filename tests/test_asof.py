@@ -141,7 +141,7 @@ def test_the_reconstruction_takes_a_constant_number_of_queries(db):
 def test_the_overview_with_a_peildatum_shows_the_old_table(client, published_seed):
     make_changes()
     html = client.get(reverse("measures:overview"), {"peildatum": "2024-10-24"}).content.decode()
-    assert "Stand op peildatum 24-10-2024" in html
+    assert "Stand op peildatum 24/10/2024" in html
     assert html.count('class="bijlage__row') == 37
     assert "Beleidsmatige uitwerking loopt sinds januari 2025." not in html
     assert '<time datetime="2025-03-01">' not in html
@@ -184,7 +184,7 @@ def test_a_repeated_peildatum_is_refused_like_a_repeated_filter(client, publishe
 def test_a_peildatum_before_the_history_is_a_clear_no_data_message(client, published_seed):
     response = client.get(reverse("measures:overview"), {"peildatum": "2020-01-01"})
     assert response.status_code == 404
-    assert "Er zijn geen gegevens op 01-01-2020" in response.content.decode()
+    assert "Er zijn geen gegevens op 01/01/2020" in response.content.decode()
 
 
 def test_the_filters_judge_the_rows_as_they_were_on_the_peildatum(client, published_seed):

@@ -174,8 +174,8 @@ def test_the_comparison_page_of_a_report_shows_the_summary_and_the_changes(clien
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("<h1") == 1
-    assert "Bijlage oktober 2024 (peildatum 24-10-2024)" in html
-    assert "Bijlage maart 2025 (peildatum 03-03-2025)" in html
+    assert "Bijlage oktober 2024 (peildatum 24/10/2024)" in html
+    assert "Bijlage maart 2025 (peildatum 03/03/2025)" in html
     assert "Samenvatting" in html
     assert '<th scope="row">Fase gewijzigd</th><td>1</td>' in html
     assert '<th scope="row">Nieuwe rijen</th><td>1</td>' in html
@@ -198,7 +198,7 @@ def test_changes_since_the_last_report_compare_it_with_the_current_state(client,
     assert 'href="/wijzigingen/"' in overview
     assert "Wijzigingen sinds de laatste rapportage" in overview
     html = client.get("/wijzigingen/").content.decode()
-    assert "Bijlage oktober 2024 (peildatum 24-10-2024)" in html
+    assert "Bijlage oktober 2024 (peildatum 24/10/2024)" in html
     assert "Huidige stand" in html
     assert '<th scope="row">Kamerbrieven toegevoegd</th><td>1</td>' in html
 

@@ -35,6 +35,7 @@ def test_the_chart_and_the_table_show_the_same_rows_per_phase_per_theme(client, 
     # 13 theme rows in the table and 13 bars in the chart.
     assert html.count('<g class="chart__bar">') == 13
     table = re.sub(r"</?a[^>]*>", "", html[html.index('<table class="dashboard-table">') :])
+    table = re.sub(r' (lang|data-label)="[^"]*"', "", table)  # narrow screens' labels
     assert len(re.findall(r'<tr><th scope="row">', table)) == 13 + 1  # + total row
     # Theme "Verjaring en stuiting": one row in implementation, one not started.
     assert "<title>Verjaring en stuiting: 1 – Voorbereiden implementatie</title>" in html
@@ -151,7 +152,7 @@ def test_every_figure_and_bar_leads_to_the_overview_filtered_on_what_it_counts(
         links = [(url.replace("&amp;", "&"), int(count)) for url, count in links]
         for url, count in links:
             assert _overview_count(client, url) == count, url
-    cells = 13 * 4 - html.count("<td>0</td>")  # a zero leads nowhere
+    cells = 13 * 4 - len(re.findall(r"<td[^>]*>0</td>", html))  # a zero leads nowhere
     # Each non-zero cell and its bar, 13 theme totals, 4 phase totals, the total, 2 figures.
     assert len(links) == 2 * cells + 13 + 4 + 1 + 2
     urls = dict(links)

@@ -82,6 +82,24 @@ def test_a_vm_number_finds_every_row_of_its_measure(client, bijlage):
     assert filtered("vm=7") == []
 
 
+@pytest.mark.parametrize("field", ["q", "vm"])
+@pytest.mark.parametrize("spelling", ["VM 25", "vm25", "VM-25", "25"])
+def test_a_vm_number_is_found_however_it_is_written_in_either_field(
+    client, bijlage, field, spelling
+):
+    if field == "q" and spelling == "25":
+        pytest.skip("a bare number in the search box is text, not a VM reference")
+    from urllib.parse import urlencode
+
+    query = urlencode({field: spelling})
+    response = client.get(OVERVIEW + "?" + query)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert len(shown_rows(response)) == 5
+    rows = filtered(query)
+    assert len(rows) == 5
+    assert all(25 in row["vm_numbers"] for row in rows)
+
+
 def test_free_text_ignores_accents_and_case(client, bijlage):
     rows = filtered("q=geimplementeerd")
     assert any(row["status_text"] == "Geïmplementeerd." for row in rows)

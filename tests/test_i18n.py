@@ -96,7 +96,7 @@ def test_a_visitor_who_chooses_english_gets_the_page_in_english(client, bijlage)
     assert "Improvement measure has been implemented" in html  # the legend
     assert "37 rows" in html
     # The data stays Dutch and says so, for screen readers (WCAG 3.1.2, language of parts).
-    assert html.count('<td class="bijlage__explanation" lang="nl">') == 37
+    assert html.count('<td class="bijlage__explanation" lang="nl"') == 37
     # The switcher now offers Dutch, named in Dutch.
     assert 'value="nl" lang="nl">Nederlands</button>' in html
 

@@ -292,7 +292,7 @@ def test_a_draft_with_a_peildatum_before_the_history_says_so_instead_of_crashing
     draft = ReportFactory(slug="te-vroeg", peildatum=datetime.date(2020, 1, 1))
     response = staff_client.get(draft.get_absolute_url())
     assert response.status_code == 404
-    assert "Er zijn geen gegevens op 01-01-2020" in response.content.decode()
+    assert "Er zijn geen gegevens op 01/01/2020" in response.content.decode()
     assert staff_client.get("/rapportages/te-vroeg/wijzigingen/").status_code == 404
 
 
@@ -309,7 +309,7 @@ def test_the_admin_publish_action_reports_a_peildatum_without_history(staff_clie
     draft = ReportFactory(slug="te-vroeg", peildatum=datetime.date(2020, 1, 1))
     response = publish_through_the_admin(staff_client, draft)
     assert response.status_code == 400
-    assert "Er zijn geen gegevens op 01-01-2020" in response.content.decode()
+    assert "Er zijn geen gegevens op 01/01/2020" in response.content.decode()
     draft.refresh_from_db()
     assert draft.state == ReportState.DRAFT
 

@@ -62,7 +62,7 @@ def test_owners_with_open_rows_get_one_reminder_n_days_before_and_one_on_the_day
     assert "1 herinnering" in _run(DEADLINE - datetime.timedelta(days=3))
     assert [m["X-Envelope-To"] for m in smtp_server] == ["anna@toeslagen.example"]
     mail = smtp_server[0]
-    assert "Herinnering: Voortgangsbrief voorjaar 2025, deadline 20-03-2025" == mail["Subject"]
+    assert "Herinnering: Voortgangsbrief voorjaar 2025, deadline 20/03/2025" == mail["Subject"]
     body = mail.get_content()
     assert "Beste anna" in body
     for row in running_round["rows"][:2]:

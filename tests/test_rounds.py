@@ -336,7 +336,7 @@ def test_a_published_report_keeps_the_letter_as_it_was_and_says_who_did_what(cli
     )
     client.logout()
     html = client.get(report.get_absolute_url()).content.decode()
-    assert "01-03-2025 (Kamerstukken II 2024/25, 31066 nr. 1400)" in html
+    assert "01/03/2025 (Kamerstukken II 2024/25, 31066 nr. 1400)" in html
     assert "9999" not in html
     for who in (
         "Opgesteld door",

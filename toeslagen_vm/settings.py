@@ -43,7 +43,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "measures.admin_site.BeheerAdminConfig",  # django.contrib.admin, index grouped by task
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -161,6 +161,8 @@ LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
+# One screen format for dates in both languages: the bijlage's dd/mm/jjjj (toeslagen_vm/formats).
+FORMAT_MODULE_PATH = ["toeslagen_vm.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -48,7 +48,7 @@ def phase_icon(code: str, size: int = 16):
 
 @register.filter
 def nl_date(value):
-    """An ISO date string or date as dd/mm/jjjj, the way the bijlage writes dates."""
+    """An ISO date string or date as dd/mm/jjjj, as the bijlage and the screen write dates."""
     if not value:
         return ""
     if isinstance(value, str):
@@ -56,7 +56,23 @@ def nl_date(value):
             value = datetime.date.fromisoformat(value)
         except ValueError:
             return value
-    return value.strftime("%d/%m/%Y")
+    return footnotes.nl_date(value)
+
+
+@register.filter
+def long_words(text):
+    """A name as HTML: escaped, an overlong token (a pasted URL) may break anywhere."""
+    return mark_safe(footnotes.long_words_html(str(text)))  # noqa: S308 -- escaped there
+
+
+@register.filter
+def shown_value(field):
+    """A filter field's value as typed; a valid date the way the screen writes dates."""
+    value = field.value()
+    cleaned = getattr(field.form, "cleaned_data", {})
+    if isinstance(cleaned.get(field.name), datetime.date) and not field.errors:
+        return nl_date(cleaned[field.name])
+    return "" if value is None else value
 
 
 @register.simple_tag

@@ -41,6 +41,9 @@ def test_a_manager_filters_by_theme_and_phase_with_the_keyboard_and_downloads_pd
     assert 0 < len(expected) < 37
     page.goto(site + "/")
 
+    # The filters are folded (a <details>) until a filter is in use: open them by keyboard.
+    tab_to(page, "summary.filters__summary")
+    page.keyboard.press("Enter")
     theme = tab_to(page, "select[name=theme]")
     # A closed select takes typed letters: the first option starting with them is chosen.
     page.keyboard.type(THEME[:5])
