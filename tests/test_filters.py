@@ -169,7 +169,7 @@ def test_filters_combine(client, bijlage):
         ("vm=0", "minstens 1"),
         ("vm=99999999999999999999", "hoogstens 9999"),
         ("q=" + "x" * 10_000, "niet meer dan 200 tekens"),
-        ("q=a%00b", "Null-tekens zijn niet toegestaan"),
+        # A NUL never reaches the form: RefuseNulMiddleware answers first (test_hostile_input).
         ("it=misschien", "Selecteer een geldige keuze"),
         ("hold=1", "Selecteer een geldige keuze"),
         ("delayed=bored", "Selecteer een geldige keuze"),

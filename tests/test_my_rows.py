@@ -88,14 +88,15 @@ def test_my_rows_sorts_by_vm_number_and_filters_on_phase_and_text(client, owner)
 
 def test_bad_filters_on_my_rows_are_a_400_with_a_message_never_a_500(client, owner):
     client.force_login(owner)
-    for query in ({"phase": "onbekend"}, {"q": "a\x00b"}, {"round_state": "x"}, {"owner": "abc"}):
+    # (A NUL never reaches these filters: RefuseNulMiddleware answers first, a 400 too.)
+    for query in ({"phase": "onbekend"}, {"round_state": "x"}, {"owner": "abc"}):
         response = client.get(reverse("measures:my-rows"), query)
         assert response.status_code == 400, query
         assert "Deze filters kloppen niet" in response.content.decode()
     assert client.get(reverse("measures:my-rows"), {"sort": "bestaat-niet"}).status_code == 200
     # A page past the end shows the last page; a page that is no number, the first.
     assert client.get(reverse("measures:my-rows"), {"page": "99"}).context["table"].page.number == 2
-    assert client.get(reverse("measures:my-rows"), {"page": "x\x00"}).status_code in (200, 404)
+    assert client.get(reverse("measures:my-rows"), {"page": "x\x00"}).status_code == 400
 
 
 def test_my_rows_asks_to_sign_in_and_says_so_when_i_own_nothing(client, owner):
