@@ -122,10 +122,15 @@ def _vm(value, query):
     return Condition(_has_vm(value), lambda row: value in row.vm_numbers)
 
 
-@lru_cache(maxsize=65536)
 def _folded_text(row: Row) -> str:
     """The searched text of a row, folded once: rows in memory are searched again and again."""
-    return fold(" ".join((row.ambition or "", row.measure, row.explanation, row.status_text)))
+    return _fold_texts(row.ambition or "", row.measure, row.explanation, row.status_text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_texts(*texts: str) -> str:
+    # Keyed by the texts themselves (their hashes are cached), not by the whole row.
+    return fold(" ".join(texts))
 
 
 def _search(value, query):

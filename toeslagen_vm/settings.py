@@ -110,7 +110,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (DJANGO_CONN_MAX_AGE) on SQLite too: every page reads the data
+    # version, and opening the file again for each request cost more than the cached page.
     # Every transaction takes the write lock when it starts, and a second writer waits for it
     # (up to `timeout` seconds) instead of failing with "database is locked": of two people
     # saving one row at once, the second then gets the normal conflict message.
