@@ -134,6 +134,8 @@ class ReadableForeignKeyWidget(widgets.ForeignKeyWidget):
     lines does not ask the database 10,000 times for the same phase.
     """
 
+    load_all = True  # False where the key depends on the line (AmbitionWidget)
+
     def __init__(self, model, field, label, **kwargs):
         self.label = label
         self._known = {}
@@ -149,6 +151,12 @@ class ReadableForeignKeyWidget(widgets.ForeignKeyWidget):
         if value is None or str(value).strip() == "":
             return None
         key = self.key(value, row)
+        if self.load_all and not self._known:
+            # The whole (small) table at the first line: one query instead of one per value.
+            self._known = {
+                str(getattr(obj, self.field)): obj
+                for obj in self.get_queryset(value, row, **kwargs)
+            }
         if key not in self._known:
             self._known[key] = (
                 self.get_queryset(value, row, **kwargs)
@@ -162,8 +170,18 @@ class ReadableForeignKeyWidget(widgets.ForeignKeyWidget):
         return self._known[key]
 
 
+class MeasureWidget(ReadableForeignKeyWidget):
+    """A measure by its slug, with its VM numbers: each line's result is named after its row
+    ("ambition – measure (VM 4)"), two queries a line without them."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return Measure.objects.prefetch_related("vm_numbers")
+
+
 class AmbitionWidget(ReadableForeignKeyWidget):
     """An ambition by its name within the theme of the same line (names repeat across themes)."""
+
+    load_all = False
 
     def key(self, value, row):
         return ((row or {}).get("thema"), str(value).strip())
@@ -345,7 +363,7 @@ class WorkstreamResource(resources.ModelResource):
     measure = _field(
         "measure",
         "maatregel",
-        ReadableForeignKeyWidget(Measure, "slug", gettext_lazy("Maatregel")),
+        MeasureWidget(Measure, "slug", gettext_lazy("Maatregel")),
     )
     vm_numbers = fields.Field(column_name="VM-nummers", readonly=True)
     order = _field("order", "volgorde", WholeNumberWidget())
