@@ -338,8 +338,8 @@ class RowSet:
 class RowsSource(Source):
     """A source whose rows are all known in table order; the query runs as row tests."""
 
-    def __init__(self, rows, legend: list[LegendEntry], as_of: datetime.date):
-        self._set = rows if isinstance(rows, RowSet) else RowSet(rows, legend)
+    def __init__(self, row_set: RowSet, as_of: datetime.date):
+        self._set = row_set
         self.as_of = as_of
 
     @property
@@ -369,7 +369,7 @@ class PeildatumSource(RowsSource):
     kind = "peildatum"
 
     def __init__(self, date: datetime.date):
-        super().__init__(_state_on(date, data_version()), [], date)
+        super().__init__(_state_on(date, data_version()), date)
 
 
 @lru_cache(maxsize=4)
@@ -385,7 +385,7 @@ class ReportSource(RowsSource):
 
     def __init__(self, report: Report):
         self.report = report
-        super().__init__(_snapshot(report.pk, report.published_at), [], report.peildatum)
+        super().__init__(_snapshot(report.pk, report.published_at), report.peildatum)
 
     def heading(self) -> Heading:
         """The report's full title, with the date and Kamerstuk of its letter."""

@@ -15,7 +15,7 @@ from django.urls import reverse
 from measures.filters import SORT_CHOICES, BijlageQuery
 from measures.models import LetterLink, MeasureDependency, Theme
 from measures.rows import Row
-from measures.sources import LiveSource, PeildatumSource, ReportSource, RowsSource
+from measures.sources import LiveSource, PeildatumSource, ReportSource, RowSet, RowsSource
 from tests.factories import (
     LetterLinkFactory,
     MeasureDependencyFactory,
@@ -94,7 +94,7 @@ def test_every_filter_has_representative_values_in_this_test():
 def test_the_sql_and_the_row_test_of_every_filter_and_sort_select_the_same_rows(varied):
     live = LiveSource()
     live.as_of = TODAY  # "overdue" on a fixed day
-    in_memory = RowsSource(live_rows(), live.legend(), TODAY)
+    in_memory = RowsSource(RowSet(live_rows(), live.legend()), TODAY)
     checked = 0
     for data in _queries():
         sql_query, row_query = live.query(data), in_memory.query(data)
