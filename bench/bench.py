@@ -9,26 +9,13 @@ time of a request through Django's test client: middleware, view, queries and te
 import argparse
 import datetime
 import json
-import os
 import statistics
-import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from django_setup import ROOT, setup  # bench/ is the script's folder, first on sys.path
 
-if not os.environ.get("DATABASE_URL"):
-    _tmp = tempfile.mkdtemp(prefix="toeslagen-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toeslagen_vm.settings")
-os.environ["DJANGO_DEBUG"] = "false"
-
-import django  # noqa: E402
-
-django.setup()
+setup("bench")
 
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.cache import cache  # noqa: E402

@@ -7,23 +7,12 @@ request of each format is not counted (it imports WeasyPrint, python-docx or odf
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-_tmp = tempfile.mkdtemp(prefix="toeslagen-bench-documents-")
-os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toeslagen_vm.settings")
-os.environ["DJANGO_DEBUG"] = "false"
+from django_setup import setup  # bench/ is the script's folder, first on sys.path
 
-import django  # noqa: E402
-
-django.setup()
+setup("bench-documents", own_database=True)
 
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -9,27 +9,14 @@ Two cases: the untouched export (0 changed) and the export with every status tex
 """
 
 import argparse
-import os
 import resource
 import statistics
-import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from django_setup import setup  # bench/ is the script's folder, first on sys.path
 
-if not os.environ.get("DATABASE_URL"):
-    _tmp = tempfile.mkdtemp(prefix="toeslagen-import-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toeslagen_vm.settings")
-os.environ["DJANGO_DEBUG"] = "false"
-
-import django  # noqa: E402
-
-django.setup()
+setup("import-bench")
 
 from django.test.utils import setup_test_environment  # noqa: E402
 
@@ -39,6 +26,7 @@ import tablib  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
@@ -133,7 +121,7 @@ def main() -> None:
     lines = Workstream.objects.count()
     size_limit = 0
 
-    print(f"{lines} lines, {args.runs} runs, database {django.db.connection.vendor}")
+    print(f"{lines} lines, {args.runs} runs, database {connection.vendor}")
     print(
         "| format | case | file | preview ms (wall / CPU) | preview MiB "
         "| confirm ms (wall / CPU) | confirm MiB |"

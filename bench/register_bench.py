@@ -10,24 +10,12 @@ queries and the django-tables2 template.
 
 import argparse
 import datetime
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from django_setup import setup  # bench/ is the script's folder, first on sys.path
 
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='register-bench-')}/db"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toeslagen_vm.settings")
-os.environ["DJANGO_DEBUG"] = "false"
-
-import django  # noqa: E402
-
-django.setup()
+setup("register-bench")
 
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
