@@ -131,7 +131,10 @@ def bijlage_rows(context, rows):
     table's frame (caption, header, theme rows, footnotes); this is the only place a row's
     markup is written, for the pages and the documents alike.
     """
-    options = _RowOptions(context)
+    # Once per rendering of the table, not once per theme group.
+    options = context.render_context.get(_RowOptions)
+    if options is None:
+        options = context.render_context[_RowOptions] = _RowOptions(context)
     return mark_safe("".join(_row_html(row, options) for row in rows))  # noqa: S308 -- escaped
 
 
