@@ -85,7 +85,7 @@ class ReportDetailView(TemplateView):
 
 # Part of the cache key of a published report's downloads: raise it when the layout of the
 # documents or spreadsheets changes, so no old rendering is served after a deploy.
-EXPORT_LAYOUT_VERSION = 1
+EXPORT_LAYOUT_VERSION = 2
 
 
 @answers_source_errors
