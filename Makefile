@@ -109,9 +109,11 @@ test-system-packages:
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; \
 	fi
 
-## test: the whole suite, browser and accessibility tests included
+## test: the whole suite, browser and accessibility tests included, one test process per CPU
+## (pytest-xdist; a file's tests stay together in one process). TEST_PROCESSES=0: one process.
+TEST_PROCESSES ?= auto
 test: install test-system-packages
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile
 
 ## bench: medians of the overview, its sources, the exports, the documents and the tables2 lists
 ## (register, Mijn rijen); throwaway SQLite unless DATABASE_URL

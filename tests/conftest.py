@@ -74,35 +74,38 @@ def migrated_data(django_db_setup, django_db_blocker):
         return connection.creation.serialize_db_to_string()
 
 
-def _is_transactional(request) -> bool:
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+def _uses_database(request) -> bool:
+    if {"db", "transactional_db", "live_server"} & set(request.fixturenames):
         return True
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None:
-        return False
-    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return request.node.get_closest_marker("django_db") is not None
 
 
 @pytest.fixture(autouse=True)
-def _migrated_data_in_transactional_tests(request):
+def _migrated_data_present(request, django_db_blocker):
     """Transactional tests (live server, real concurrency) empty every table when they end, and
-    with it the phases and roles the migrations made. Each one starts by putting those back.
+    with it the phases and roles the migrations made. The next test of this process that uses
+    the database puts those back first, outside its own transaction, whatever kind it is: with
+    several test processes (pytest-xdist) a plain test can follow a transactional one.
 
     Django's serialized_rollback does this too, but keeps the data on the connection object of
     the main context; Playwright's sync API runs the browser tests in another context.
     """
-    if not _is_transactional(request):
+    if not _uses_database(request):
         return
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
+    from measures.models import Phase
+
     data = request.getfixturevalue("migrated_data")
-    request.getfixturevalue("transactional_db")
-    # The flush recreated the content types under new ids; the roles' permissions refer to
-    # the original ones.
-    ContentType.objects.all().delete()
-    connection.creation.deserialize_db_from_string(data)
-    ContentType.objects.clear_cache()
+    with django_db_blocker.unblock():
+        if Phase.objects.exists():
+            return
+        # The flush recreated the content types under new ids; the roles' permissions refer
+        # to the original ones.
+        ContentType.objects.all().delete()
+        connection.creation.deserialize_db_from_string(data)
+        ContentType.objects.clear_cache()
 
 
 @pytest.fixture
