@@ -59,7 +59,23 @@ def writing():
     First, so that every writer takes the version's row lock before any other lock: two
     writers then wait for each other instead of deadlocking (PostgreSQL). Every write path of
     ``measures.services``, ``measures.reports`` and ``measures.rounds`` runs in one.
+
+    Once per outermost block: a ``writing()`` inside another (each line of an import, each row
+    of a bulk action) and the save signals inside it (``measures.signals``) find the version
+    already bumped in a transaction that is still open, and commit or roll back with it.
     """
+    connection = transaction.get_connection()
     with transaction.atomic():
-        bump_data_version()
-        yield
+        depth = getattr(connection, "_writing_depth", 0)
+        if not depth:
+            bump_data_version()
+        connection._writing_depth = depth + 1
+        try:
+            yield
+        finally:
+            connection._writing_depth = depth
+
+
+def bumped_by_writing(using=None) -> bool:
+    """Is a ``writing()`` block open on this connection (its bump covers every write in it)?"""
+    return bool(getattr(transaction.get_connection(using), "_writing_depth", 0))

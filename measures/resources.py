@@ -24,6 +24,7 @@ from import_export.formats import base_formats
 from import_export.results import Error, Result
 
 from . import services
+from .cache import writing
 from .exports import FORMULA_TRIGGERS
 from .models import Ambition, ITDependency, Measure, Phase, Theme, Workstream
 
@@ -493,7 +494,11 @@ class WorkstreamResource(resources.ModelResource):
                 result.append_base_error(Error(SheetError(problem)))
             return result
         kwargs.setdefault("rollback_on_validation_errors", True)
-        return super().import_data(dataset, *args, **kwargs)
+        if kwargs.get("dry_run"):
+            return super().import_data(dataset, *args, **kwargs)
+        # One write of the data version for the whole sheet, not one per line.
+        with writing():
+            return super().import_data(dataset, *args, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         for field in self.fields.values():

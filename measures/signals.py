@@ -10,7 +10,7 @@ from django.db.models.signals import (
     pre_save,
 )
 
-from .cache import bump_data_version
+from .cache import bump_data_version, bumped_by_writing
 
 # Models that no page shows: writing them says nothing about the bijlage.
 _NOT_DATA = {"dataversion", "pendingimport", "remindersent"}
@@ -31,9 +31,10 @@ def _in_transaction(sender) -> bool:
 
 def _before(sender, **kwargs):
     """Inside a transaction: bump before the write, in the same transaction (if the write
-    rolls back, so does the bump)."""
+    rolls back, so does the bump). Inside ``writing()`` that block has bumped already."""
     if kwargs.get("action", "pre_").startswith("pre_") and _is_data(sender):
-        if _in_transaction(sender):
+        using = router.db_for_write(sender)
+        if _in_transaction(sender) and not bumped_by_writing(using):
             bump_data_version()
 
 

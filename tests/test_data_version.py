@@ -90,3 +90,38 @@ def test_reading_the_version_is_one_query_on_a_one_row_table():
         data_version()
     assert len(ctx.captured_queries) == 1
     assert "measures_dataversion" in ctx.captured_queries[0]["sql"]
+
+
+def _version_writes(ctx) -> int:
+    return sum(
+        1
+        for query in ctx.captured_queries
+        if query["sql"].startswith("UPDATE") and "measures_dataversion" in query["sql"]
+    )
+
+
+def test_a_batch_of_writes_changes_the_version_once_and_still_shows_everywhere(bijlage, settings):
+    """An import of many lines writes the version once, not once per line (and per history
+    record): in one ``writing()`` block the inner writes find it bumped already."""
+    from measures.cache import writing
+
+    settings.PUBLIC_LIVE_STATE = True
+    url = reverse("measures:overview")
+    visitor = Client()
+    rows = list(Workstream.objects.order_by("pk")[:5])
+    with _worker("a"):
+        assert "In één partij bijgewerkt" not in visitor.get(url).content.decode()
+    before = data_version()
+    with CaptureQueriesContext(connection) as ctx, writing():
+        for row in rows:
+            row.status_text = "In één partij bijgewerkt."
+            services.save_object(row, reason="Import", expected_version=row.version)
+    assert _version_writes(ctx) == 1
+    assert data_version() != before
+    with _worker("a"):
+        assert visitor.get(url).content.decode().count("In één partij bijgewerkt") == 5
+
+    # On its own, one save still writes the version (once, not again for its history record).
+    with CaptureQueriesContext(connection) as ctx:
+        services.save_object(rows[0], reason="Los", expected_version=rows[0].version)
+    assert _version_writes(ctx) == 1
