@@ -64,9 +64,11 @@ AXES_STRINGS = (
 
 class BeheerSite(admin.AdminSite):
     def get_app_list(self, request, app_label=None):
-        apps = super().get_app_list(request, app_label)
         if app_label is not None:  # an app's own index page stays as Django makes it
-            return apps
+            return super().get_app_list(request, app_label)
+        # Not Django's sorting (on every admin page, by lazy names that are translated again
+        # at each comparison): the tasks have their own order, the rest is sorted by name.
+        apps = sorted(self._build_app_dict(request).values(), key=lambda a: str(a["name"]).lower())
         models = {(app["app_label"], m["object_name"]): m for app in apps for m in app["models"]}
         groups = []
         for key, title, members in TASKS:
@@ -85,6 +87,7 @@ class BeheerSite(admin.AdminSite):
         # A model no task lists yet still shows, under its own app.
         for app in apps:
             rest = [m for m in app["models"] if (app["app_label"], m["object_name"]) in models]
+            rest.sort(key=lambda model: str(model["name"]))
             if rest:
                 groups.append({**app, "models": rest})
         return groups

@@ -76,20 +76,20 @@ def render_pdf(html: str) -> bytes:
     longer than PDF_WAIT_SECONDS for a slot gets RendererBusy, so a burst of PDF requests
     leaves threads (and the CPU) for every other page.
     """
-    import weasyprint  # imported lazily: it is heavy and only PDFs need it
-
     slots = pdf_slots(settings.PDF_MAX_CONCURRENT)
     if not slots.acquire(timeout=settings.PDF_WAIT_SECONDS):
         raise RendererBusy()
     try:
-        document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR))
-        return _write_pdf(document)
+        return _write_pdf(html)
     finally:
         slots.release()
 
 
-def _write_pdf(document) -> bytes:
-    """WeasyPrint's drawing of the pages: the one CPU-heavy call of every PDF."""
+def _write_pdf(html: str) -> bytes:
+    """WeasyPrint's part, the CPU-heavy part of every PDF: reading the HTML, drawing the pages."""
+    import weasyprint  # imported lazily: it is heavy and only PDFs need it
+
+    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR))
     return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, finisher=_identify_pdfua)
 
 

@@ -148,25 +148,42 @@ class MeasureDetailView(TemplateView):
         return context
 
 
+def _cached_pdf(cached) -> HttpResponse:
+    content, disposition = cached
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = disposition
+    return response
+
+
 @answers_source_errors
 def export_view(request, fmt: str):
     """The overview's filtered rows (its query string applies) as a dated download."""
     if fmt not in FORMATS:
         raise Http404()
-    key = None
+    keys = []
     if fmt == "pdf":
         # Only valid filters are cached, so a hit needs no validation (and no query at all).
-        key = _cache_key("pdf", request, normalised_query(request.GET, drop={PAGE_PARAMETER}))
-        cached = cache.get(key)
+        everything = normalised_query(request.GET, drop={PAGE_PARAMETER})
+        keys.append(_cache_key("pdf", request, everything))
+        cached = cache.get(keys[0])
         if cached is not None:
-            content, disposition = cached
-            response = HttpResponse(content, content_type="application/pdf")
-            response["Content-Disposition"] = disposition
-            return response
+            return _cached_pdf(cached)
     source = source_for_request(request)
     query = source.query(request.GET)
     if not query.valid:
         return HttpResponseBadRequest(query.errors_text(), content_type="text/plain; charset=utf-8")
+    if keys:
+        # Also under the parameters that make the PDF: with one the bijlage does not know
+        # (?utm_source=…, a typo) it is not drawn again (a second or more of WeasyPrint).
+        unknown = {name for name in request.GET if name not in query.filters} - {"peildatum"}
+        known = normalised_query(request.GET, drop=unknown | {PAGE_PARAMETER})
+        key = _cache_key("pdf", request, known)
+        if key != keys[0]:
+            cached = cache.get(key)
+            if cached is not None:
+                cache.set(keys[0], cached)
+                return _cached_pdf(cached)
+            keys.append(key)
     report = getattr(source, "report", None)
     response = export_response(
         fmt,
@@ -178,6 +195,6 @@ def export_view(request, fmt: str):
         filename_stem=f"bijlage-{report.slug}" if report else "bijlage-verbetermaatregelen",
         heading=source.heading(),
     )
-    if key is not None:
+    for key in keys:
         cache.set(key, (response.content, response["Content-Disposition"]))
     return response

@@ -141,6 +141,11 @@ def test_the_xlsx_has_every_contract_field_and_real_dates(client, bijlage):
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:Q38"
     assert sheet["G2"].alignment.wrap_text and sheet["H2"].alignment.wrap_text
+    # Short cells sit at the top beside the wrapped text; the header is bold.
+    assert sheet["A2"].alignment.vertical == "top" and not sheet["A2"].alignment.wrap_text
+    assert all(cell.font.b for cell in sheet[1])
+    dates = [cell for cell in sheet["M"][1:] if isinstance(cell.value, datetime.datetime)]
+    assert dates and {cell.number_format for cell in dates} == {"DD-MM-YYYY"}
     assert sheet.column_dimensions["G"].width == 60
     assert rows[1][3] == 13  # the strategy page is a number
     about = load_workbook(io.BytesIO(client.get("/export/bijlage.xlsx?vm=25").content)).worksheets[
@@ -161,6 +166,13 @@ def test_cells_that_would_be_formulas_stay_text_in_csv_and_xlsx(client, db, text
     # The XLSX has types: the cell is text, shown as typed, without a visible apostrophe.
     sheet = load_workbook(io.BytesIO(client.get("/export/bijlage.xlsx").content)).worksheets[0]
     assert sheet["G2"].value == text and sheet["G2"].data_type == "s"
+
+
+def test_text_that_looks_like_an_error_value_stays_text_in_the_xlsx(client, db):
+    WorkstreamFactory(explanation="#N/A", status_text="#DIV/0!")
+    sheet = load_workbook(io.BytesIO(client.get("/export/bijlage.xlsx").content)).worksheets[0]
+    assert (sheet["G2"].value, sheet["H2"].value) == ("#N/A", "#DIV/0!")
+    assert sheet["G2"].data_type == sheet["H2"].data_type == "s"
 
 
 def test_the_pdf_is_a4_landscape_tagged_dutch_and_numbers_its_pages(client, bijlage):

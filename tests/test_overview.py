@@ -168,6 +168,29 @@ def test_a_cached_pdf_is_served_again_until_the_data_changes(anonymous_client, b
     assert client.get(url).content != first
 
 
+def test_a_pdf_with_a_parameter_the_bijlage_does_not_know_is_not_drawn_again(
+    anonymous_client, bijlage, settings, monkeypatch
+):
+    settings.PUBLIC_LIVE_STATE = True
+    drawn = []
+
+    def draw(html):
+        drawn.append(html)
+        return f"%PDF-1.7 {len(drawn)}".encode()
+
+    monkeypatch.setattr("measures.documents._write_pdf", draw)
+    client = anonymous_client
+    url = reverse("measures:export-pdf") + "?theme=preferentie"
+    first = client.get(url).content
+    for extra in ("utm_source=nieuwsbrief", "x=1&page=2", "format=docx&o=-1"):
+        assert client.get(f"{url}&{extra}").content == first
+    assert len(drawn) == 1
+    # A parameter the bijlage knows is another PDF, also beside an unknown one.
+    other = client.get(url.replace("preferentie", "verrekening") + "&utm_source=x").content
+    assert other != first and len(drawn) == 2
+    assert client.get(url + "&phase=policy&utm_source=x").content not in (first, other)
+
+
 def test_writes_to_the_data_bump_the_version(db):
     from measures.cache import data_version
 
