@@ -1,8 +1,8 @@
-"""Benchmark of the admin's spreadsheet import: a sheet of 10,000 lines, preview and confirmation.
+"""Benchmark of the admin's spreadsheet import: a sheet at the line limit, preview and confirm.
 
 Run from the checkout: ``.venv/bin/python bench/import_bench.py`` (``--runs N``, default 3).
 It uses a throwaway SQLite database in a temporary folder, or the database of ``DATABASE_URL``
-if set (it adds 10,000 generated rows: use a scratch database). Each step is one request
+if set (it adds the generated rows: use a scratch database). Each step is one request
 through Django's test client (middleware, view, import), timed as wall time, with the peak of
 Python memory allocated during it (tracemalloc) and the process's peak RSS at the end.
 Two cases: the untouched export (0 changed) and the export with every status text changed.
@@ -23,6 +23,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 setup_test_environment()  # the test client then records each response's context
 
 import tablib  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -30,7 +31,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench import GENERATED_ROWS, generate_rows  # noqa: E402  (bench/bench.py, beside this file)
+from bench import generate_rows  # noqa: E402  (bench/bench.py, beside this file)
 from measures.models import Workstream  # noqa: E402
 from measures.reports import load_seed  # noqa: E402
 
@@ -102,14 +103,14 @@ def import_sheet(client, content: bytes, file_format: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--lines", type=int, default=GENERATED_ROWS)
+    parser.add_argument("--lines", type=int, default=settings.IMPORT_MAX_ROWS)
     parser.add_argument("--formats", default="csv,xlsx")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
     if not Workstream.objects.exists():
         load_seed()
-    generate_rows(args.lines - Workstream.objects.count())  # 10,000 lines: the limit
+    generate_rows(args.lines - Workstream.objects.count())  # as many lines as allowed
     # The generated rows break the on-hold rules the import checks on a changed line.
     Workstream.objects.update(on_hold=False)
     Workstream.objects.filter(delay_reason="other", status_text="").update(delay_reason="")

@@ -9,6 +9,7 @@ colleague's work. A round trip of an untouched export changes nothing: text that
 would run as a formula is written with a leading ``'`` and read back without it.
 """
 
+import copy
 import csv
 import datetime
 import io
@@ -414,6 +415,9 @@ class WorkstreamResource(resources.ModelResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        # Options of this import only: import-export sets some per import (store_instance)
+        # on the options object, which is otherwise shared by every request of the process.
+        self._meta = copy.copy(type(self)._meta)
         self.ignored = []  # read-only cells that differ from the data: reported, not imported
         self._rows = None
         self._readonly_values = {}
