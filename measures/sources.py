@@ -9,7 +9,7 @@ download), each through the one query of ``measures.filters`` and the one row bu
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -172,13 +172,15 @@ class LiveSource(Source):
         self.as_of = timezone.localdate()
 
     def legend(self) -> list[LegendEntry]:
-        return self._lookups()[0]
+        return self._lookups[0]
 
     def choices(self):
-        return self._lookups()[1]
+        return self._lookups[1]
 
+    @cached_property
     def _lookups(self):
-        """Legend and filter choices: small tables every page reads, cached per data version."""
+        """Legend and filter choices: small tables every page reads, cached per data version
+        (and read once per source: a page asks for both, and the query for its choices)."""
         key = f"measures:lookups:{data_version()}"
         value = cache.get(key)
         if value is None:

@@ -1,4 +1,4 @@
-"""Template helpers for the bijlage: phase icons and dates as the bijlage writes them."""
+"""Template helpers for the bijlage: phase icons, dates as the bijlage writes them, its rows."""
 
 import datetime
 import html
@@ -65,12 +65,6 @@ def nl_date(value):
 
 
 @register.filter
-def long_words(text):
-    """A name as HTML: escaped, an overlong token (a pasted URL) may break anywhere."""
-    return mark_safe(footnotes.long_words_html(str(text)))  # noqa: S308 -- escaped there
-
-
-@register.filter
 def shown_value(field):
     """A filter field's value as typed; a valid date the way the screen writes dates."""
     value = field.value()
@@ -78,18 +72,6 @@ def shown_value(field):
     if isinstance(cleaned.get(field.name), datetime.date) and not field.errors:
         return nl_date(cleaned[field.name])
     return "" if value is None else value
-
-
-@register.simple_tag
-def footnoted(text, marks, location="explanation"):
-    """A cell's text as paragraphs, with its footnote markers where they stand."""
-    return footnotes.marked_html(text, marks, location)
-
-
-@register.simple_tag
-def informed_cell(letters, marks):
-    """The "TK geïnformeerd" cell: a date a line, each marker right after its date."""
-    return footnotes.informed_html(letters, marks)
 
 
 @register.filter
