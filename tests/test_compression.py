@@ -44,3 +44,10 @@ def test_downloads_other_than_html_are_left_alone(client, public_data):
     response = client.get("/export/bijlage.csv", **GZIP)
     assert response.status_code == 200
     assert not response.has_header("Content-Encoding")
+
+
+def test_a_client_that_does_not_take_gzip_gets_plain_html_that_says_it_varies(client, public_data):
+    response = client.get("/")
+    assert not response.has_header("Content-Encoding")
+    assert "Accept-Encoding" in response["Vary"]
+    assert b"</html>" in response.content

@@ -131,6 +131,81 @@ def test_every_page_sends_a_content_security_policy_without_unsafe_inline(client
     assert "frame-ancestors 'none'" in policy
 
 
+def _through_policy_middleware(view, middleware_class=None):
+    from django.test import RequestFactory
+
+    from toeslagen_vm.middleware import SitePolicyMiddleware
+
+    request = RequestFactory().get("/")
+    middleware = (middleware_class or SitePolicyMiddleware)(view)
+    middleware.process_request(request)
+    return middleware.process_response(request, view(request))
+
+
+def _policy_headers(response) -> dict:
+    names = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
+    return {name: response.get(name) for name in names}
+
+
+def test_the_policy_built_once_is_django_csps_own_and_follows_the_settings():
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    def page(request):
+        return HttpResponse("pagina")
+
+    response = _through_policy_middleware(page)
+    assert response["Content-Security-Policy"] == build_policy()
+    assert "Content-Security-Policy-Report-Only" not in response
+    stricter = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    with override_settings(
+        CONTENT_SECURITY_POLICY=stricter, CONTENT_SECURITY_POLICY_REPORT_ONLY=stricter
+    ):
+        response = _through_policy_middleware(page)
+        assert response["Content-Security-Policy"] == "default-src 'none'"
+        assert response["Content-Security-Policy-Report-Only"] == "default-src 'none'"
+    assert _through_policy_middleware(page)["Content-Security-Policy"] == build_policy()
+
+
+def test_a_view_that_asks_django_csp_for_more_gets_what_django_csp_gives():
+    from csp.constants import NONCE, SELF
+    from csp.decorators import csp_exempt, csp_update
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    @csp_update({"style-src": ["'unsafe-inline'"]})
+    def styled(request):
+        return HttpResponse("pagina")
+
+    @csp_exempt()
+    def exempt(request):
+        return HttpResponse("pagina")
+
+    def own_header(request):
+        response = HttpResponse("document")
+        response["Content-Security-Policy"] = "default-src 'none'"
+        return response
+
+    def with_nonce(request):
+        return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+    expected = {
+        styled: "style-src 'self' 'unsafe-inline'",
+        exempt: None,
+        own_header: "default-src 'none'",
+    }
+    for view, part in expected.items():
+        headers = _policy_headers(_through_policy_middleware(view))
+        assert headers == _policy_headers(_through_policy_middleware(view, CSPMiddleware))
+        if part is None:
+            assert headers["Content-Security-Policy"] is None
+        else:
+            assert part in headers["Content-Security-Policy"]
+    nonce_policy = {"DIRECTIVES": {"script-src": [SELF, NONCE]}}
+    with override_settings(CONTENT_SECURITY_POLICY=nonce_policy):
+        assert "'nonce-" in _through_policy_middleware(with_nonce)["Content-Security-Policy"]
+
+
 def test_no_template_has_inline_script_or_style_attributes():
     """The strict CSP would block them, so the page would silently lose behaviour or look."""
     offenders = []

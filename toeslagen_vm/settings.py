@@ -61,7 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the site's policy built once (see the class).
+    "toeslagen_vm.middleware.SitePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed only where BREACH cannot read a secret from it (see the class).
     "toeslagen_vm.middleware.SafeGZipMiddleware",
