@@ -12,6 +12,8 @@ import json
 from collections.abc import Iterable, Iterator
 from io import BytesIO
 
+from django.core.cache import cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -95,6 +97,34 @@ def export_response(
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     disposition = "inline" if fmt == "json" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+def cached_download(key: str) -> HttpResponse | None:
+    """The download ``store_download`` kept under ``key``, as a new response; else None."""
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    content, headers, streaming = stored
+    if streaming:  # the CSV streams, from the cache too
+        return StreamingHttpResponse([content], headers=headers)
+    return HttpResponse(content, headers=headers)
+
+
+def store_download(response: HttpResponse, keys: Iterable[str], *, timeout=DEFAULT_TIMEOUT):
+    """Keep a download (its bytes and headers) under each key, for ``cached_download``.
+
+    Returns the response to send: a streamed one (the CSV) is read once, here, and then
+    streams from those bytes.
+    """
+    headers = dict(response.headers)
+    if response.streaming:
+        content = b"".join(response.streaming_content)
+        response = StreamingHttpResponse([content], headers=headers)
+    else:
+        content = response.content
+    for key in keys:
+        cache.set(key, (content, headers, response.streaming), timeout)
     return response
 
 

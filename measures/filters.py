@@ -14,7 +14,6 @@ import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import django_filters
 from django import forms
@@ -29,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import DelayReason, LetterLink, Measure, PhaseCode, VMNumber, Workstream
 from .rows import TABLE_ORDER, Row
-from .search import FoldedContainsAll, accent_pattern, fold
+from .search import FoldedContainsAll, accent_pattern, fold, folded
 from .vmnumbers import parse_vm_numbers
 
 YES, NO = "yes", "no"
@@ -123,14 +122,8 @@ def _vm(value, query):
 
 
 def _folded_text(row: Row) -> str:
-    """The searched text of a row, folded once: rows in memory are searched again and again."""
-    return _fold_texts(row.ambition or "", row.measure, row.explanation, row.status_text)
-
-
-@lru_cache(maxsize=65536)
-def _fold_texts(*texts: str) -> str:
-    # Keyed by the texts themselves (their hashes are cached), not by the whole row.
-    return fold(" ".join(texts))
+    """The searched text of a row, as ``_search_text()`` gives it to the database, folded."""
+    return folded(row.ambition, row.measure, row.explanation, row.status_text)
 
 
 def _search(value, query):

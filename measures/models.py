@@ -268,6 +268,12 @@ class VMNumber(Versioned):
         super().validate_unique(exclude=exclude)
 
 
+def letter_label(date, reference: str) -> str:
+    """How a letter is named on screen: "24/10/2024 (Kamerstukken II …)"."""
+    label = date_format(date, "SHORT_DATE_FORMAT")
+    return f"{label} ({reference})" if reference else label
+
+
 class ParliamentaryLetter(Versioned):
     """A letter to the Tweede Kamer in which it was informed, optionally a Kamerstuk."""
 
@@ -295,10 +301,7 @@ class ParliamentaryLetter(Versioned):
         ]
 
     def __str__(self):
-        label = date_format(self.date, "SHORT_DATE_FORMAT")
-        if self.reference:
-            label = f"{label} ({self.reference})"
-        return label
+        return letter_label(self.date, self.reference)
 
     def clean(self):
         """A letter that has not been sent yet cannot have informed parliament."""
@@ -746,14 +749,21 @@ class Report(models.Model):
     def is_published(self) -> bool:
         return self.state == ReportState.PUBLISHED
 
+    def named_letter(self) -> tuple:
+        """(date, Kamerstuk) of the letter the report names: the copy made at publishing, else
+        the live one (a draft, or a report published before copies were made); (None, "")
+        without a letter."""
+        if self.is_published and self.letter_date is not None:
+            return self.letter_date, self.letter_reference
+        if self.letter_id:
+            return self.letter.date, self.letter.reference
+        return None, ""
+
     @property
     def letter_label(self) -> str:
-        """The letter as the report names it: the copy made at publishing, else the live one
-        (a draft, or a report published before copies were made)."""
-        if self.is_published and self.letter_date is not None:
-            label = date_format(self.letter_date, "SHORT_DATE_FORMAT")
-            return f"{label} ({self.letter_reference})" if self.letter_reference else label
-        return str(self.letter) if self.letter_id else ""
+        """The letter the report names, as the screen shows it ("" without a letter)."""
+        date, reference = self.named_letter()
+        return letter_label(date, reference) if date is not None else ""
 
     def _stored_as_published(self) -> bool:
         return (

@@ -51,12 +51,7 @@ def report_heading(report) -> Heading:
     A published report names the letter as copied when it was published; a later edit of
     the letter does not change what parliament received.
     """
-    if report.is_published and report.letter_date is not None:
-        letter_date, reference = report.letter_date, report.letter_reference
-    elif report.letter is not None:
-        letter_date, reference = report.letter.date, report.letter.reference
-    else:
-        letter_date, reference = None, ""
+    letter_date, reference = report.named_letter()
     with in_dutch():
         if letter_date is not None:
             line = gettext("Kamerbrief van %(date)s") % {"date": long_date(letter_date)}

@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +16,7 @@ from .compare import compare_rows
 from .dashboard import dashboard_context
 from .documents import document_response, render_document
 from .exports import FORMATS as EXPORT_FORMATS
-from .exports import export_response
+from .exports import cached_download, export_response, store_download
 from .messages import answers_source_errors, message_response
 from .models import DelayReason, Report
 from .presenter import present
@@ -105,12 +104,9 @@ def report_export(request, slug: str, fmt: str):
             f"measures:report-export:{report.pk}:{report.published_at.isoformat()}:"
             f"{EXPORT_LAYOUT_VERSION}:{get_language()}:{fmt}"
         )
-        cached = cache.get(key)
+        cached = cached_download(key)
         if cached is not None:
-            content, headers, streaming = cached
-            if streaming:  # the CSV streams, from the cache too
-                return StreamingHttpResponse([content], headers=headers)
-            return HttpResponse(content, headers=headers)
+            return cached
     source = report_source(report)
     response = export_response(
         fmt,
@@ -123,13 +119,7 @@ def report_export(request, slug: str, fmt: str):
         heading=report_heading(report),  # its full title, letter date and Kamerstuk
     )
     if key is not None:
-        headers = dict(response.headers)
-        if response.streaming:
-            content = b"".join(response.streaming_content)
-            response = StreamingHttpResponse([content], headers=headers)
-        else:
-            content = response.content
-        cache.set(key, (content, headers, response.streaming), timeout=None)
+        response = store_download(response, [key], timeout=None)
     return response
 
 

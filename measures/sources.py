@@ -16,7 +16,6 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from . import asof
@@ -33,6 +32,7 @@ from .models import (
     Theme,
     VMNumber,
     Workstream,
+    letter_label,
 )
 from .publication import Heading, live_heading, report_heading
 from .rows import Row, dependencies_of, make_row
@@ -82,12 +82,6 @@ class Selection:
     total: int
     phase_counts: Counter
     page: Page | None
-
-
-def letter_label(date: datetime.date, reference: str) -> str:
-    """How a letter is offered in the filter: "24/10/2024 (Kamerstukken II …)"."""
-    label = date_format(date, "SHORT_DATE_FORMAT")
-    return f"{label} ({reference})" if reference else label
 
 
 class Source:

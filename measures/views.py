@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from .cache import data_version
-from .exports import FORMATS, export_response
+from .exports import FORMATS, cached_download, export_response, store_download
 from .messages import answers_source_errors
 from .models import Measure
 from .presenter import TITLE, present
@@ -148,13 +148,6 @@ class MeasureDetailView(TemplateView):
         return context
 
 
-def _cached_pdf(cached) -> HttpResponse:
-    content, disposition = cached
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = disposition
-    return response
-
-
 @answers_source_errors
 def export_view(request, fmt: str):
     """The overview's filtered rows (its query string applies) as a dated download."""
@@ -164,10 +157,12 @@ def export_view(request, fmt: str):
     if fmt == "pdf":
         # Only valid filters are cached, so a hit needs no validation (and no query at all).
         everything = normalised_query(request.GET, drop={PAGE_PARAMETER})
-        keys.append(_cache_key("pdf", request, everything))
-        cached = cache.get(keys[0])
+        # "download-pdf": stored by exports.store_download (the key once was "pdf", for
+        # entries of another shape that a shared cache may still hold).
+        keys.append(_cache_key("download-pdf", request, everything))
+        cached = cached_download(keys[0])
         if cached is not None:
-            return _cached_pdf(cached)
+            return cached
     source = source_for_request(request)
     query = source.query(request.GET)
     if not query.valid:
@@ -177,12 +172,11 @@ def export_view(request, fmt: str):
         # (?utm_source=…, a typo) it is not drawn again (a second or more of WeasyPrint).
         unknown = {name for name in request.GET if name not in query.filters} - {"peildatum"}
         known = normalised_query(request.GET, drop=unknown | {PAGE_PARAMETER})
-        key = _cache_key("pdf", request, known)
+        key = _cache_key("download-pdf", request, known)
         if key != keys[0]:
-            cached = cache.get(key)
+            cached = cached_download(key)
             if cached is not None:
-                cache.set(keys[0], cached)
-                return _cached_pdf(cached)
+                return store_download(cached, keys)
             keys.append(key)
     report = getattr(source, "report", None)
     response = export_response(
@@ -195,6 +189,4 @@ def export_view(request, fmt: str):
         filename_stem=f"bijlage-{report.slug}" if report else "bijlage-verbetermaatregelen",
         heading=source.heading(),
     )
-    for key in keys:
-        cache.set(key, (response.content, response["Content-Disposition"]))
-    return response
+    return store_download(response, keys) if keys else response
