@@ -123,6 +123,19 @@ def test_the_language_switch_never_redirects_to_another_site(client, bijlage):
 
 
 @pytest.mark.django_db
+def test_a_cache_in_between_keys_the_page_on_the_language_cookie_not_the_browser(bijlage):
+    from django.test import Client
+
+    browser = Client()
+    dutch = browser.get(reverse("measures:overview"), HTTP_ACCEPT_LANGUAGE="en")
+    assert dutch["Content-Language"] == "nl"
+    vary = {name.strip() for name in dutch["Vary"].split(",")}
+    assert "Cookie" in vary and "Accept-Language" not in vary
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert browser.get(reverse("measures:overview"))["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
 def test_an_unknown_language_falls_back_to_dutch(client, bijlage):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
     html = client.get(reverse("measures:overview")).content.decode()

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
-from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 # What a view or response sets to get a policy of its own from django-csp (its decorators).
@@ -74,20 +74,28 @@ class SitePolicyMiddleware(CSPMiddleware):
         return response
 
 
-class ChosenLanguageMiddleware(LocaleMiddleware):
-    """Like Django's LocaleMiddleware, but ignores the browser's Accept-Language.
+class ChosenLanguageMiddleware:
+    """The language the visitor chose (the language cookie that ``set_language`` sets), else
+    Dutch; never the browser's Accept-Language.
 
-    A Dutch government page is Dutch by default; English only after the visitor picks it
-    (the language cookie set by ``set_language``).
+    A Dutch government page is Dutch by default; English only after the visitor picks it. So
+    the answer varies with the cookie, not with Accept-Language (which Django's
+    LocaleMiddleware would put in ``Vary``), and a cache in between must key on ``Cookie``.
+    The site has no language prefix in its addresses, the rest of LocaleMiddleware's work.
     """
 
-    def process_request(self, request):
-        """Activate the chosen language, or the default."""
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        supported = {code for code, _name in settings.LANGUAGES}
-        language = chosen if chosen in supported else settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(chosen if chosen in self.supported else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 class SafeGZipMiddleware(GZipMiddleware):
