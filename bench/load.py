@@ -36,7 +36,7 @@ CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 TIME_LIMIT = float(os.environ.get("BENCH_TIME_LIMIT", "60"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
 PDF_REQUESTS = int(os.environ.get("BENCH_PDF_REQUESTS", "60"))
-RATIO_ROUNDS = int(os.environ.get("BENCH_RATIO_ROUNDS", "5"))
+RATIO_ROUNDS = int(os.environ.get("BENCH_RATIO_ROUNDS", "7"))
 RATIO_REQUESTS = int(os.environ.get("BENCH_RATIO_REQUESTS", "2000"))
 PHASES = ("not_started", "policy", "implementation", "implemented")
 
