@@ -21,7 +21,13 @@ from .messages import message_response
 from .models import PublishedReportError, Report, ReportState, Round, RoundItem, RoundItemState
 from .reports import PUBLISH_REPORTS, approve_report, publish_problems, publish_report
 from .round_forms import OpenRoundForm, PublishForm, StepForm
-from .tables import FixedSizePaginator, MyRowsFilter, MyRowsTable, my_rows_queryset
+from .tables import (
+    FixedSizePaginator,
+    MyRowsFilter,
+    MyRowsTable,
+    PageByKeyData,
+    my_rows_queryset,
+)
 
 MY_ROWS_PAGE_SIZE = 25
 
@@ -249,7 +255,7 @@ def my_rows(request):
     status = 200
     if filterset.is_bound and not filterset.is_valid():
         status = 400
-    table = MyRowsTable(filterset.qs)
+    table = MyRowsTable(PageByKeyData(filterset.qs))
     table.caption = _("Rijen van uw teams")
     paging = {"paginator_class": FixedSizePaginator, "page_size": MY_ROWS_PAGE_SIZE}
     RequestConfig(request, paginate=paging).configure(table)

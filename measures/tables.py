@@ -17,9 +17,11 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableQuerysetData
 
 from . import owners
 from .models import Measure, Phase, PhaseCode, RoundItem, RoundItemState, VMNumber, Workstream
+from .rows import TABLE_ORDER
 from .templatetags.bijlage import nl_date, phase_icon
 
 TABLE_TEMPLATE = "measures/tables/table.html"
@@ -54,6 +56,24 @@ def my_rows_queryset(user):
         )
         .order_by("theme__order", "order", "pk")
     )
+
+
+class PageByKeyData(TableQuerysetData):
+    """django-tables2's data of a queryset, each page read in two steps: the page's keys in the
+    table's order, then those rows with everything the table shows.
+
+    The rows of "Mijn rijen" carry per-row subqueries (who saved last, the round's state). On a
+    sort the database must do itself (target date, last change), SQLite computed them for every
+    owned row before taking one page: 97 ms for the last page of 10,000 rows. The keys alone
+    sort without them.
+    """
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return super().__getitem__(key)
+        keys = list(self.data.values_list("pk", flat=True)[key])
+        by_key = {row.pk: row for row in self.data.filter(pk__in=keys).order_by()}
+        return [by_key[pk] for pk in keys]
 
 
 class MyRowsFilter(django_filters.FilterSet):
@@ -108,16 +128,28 @@ class MyRowsFilter(django_filters.FilterSet):
 class MyRowsTable(tables.Table):
     """ "Mijn rijen": VM, ambition / measure, phase, target date, last change, round status."""
 
-    vm = tables.Column(verbose_name=_("VM"), accessor="first_vm", order_by=("first_vm",))
+    # Every sort ends in the bijlage's own order: equal values (rows without a target date)
+    # keep one order, so a row is on exactly one page.
+    vm = tables.Column(
+        verbose_name=_("VM"), accessor="first_vm", order_by=("first_vm", *TABLE_ORDER)
+    )
     row = tables.Column(
         verbose_name=_("Ambitie / maatregel"),
         empty_values=(),
-        order_by=("ambition__name", "measure__name"),
+        order_by=("ambition__name", "measure__name", *TABLE_ORDER),
     )
-    phase = tables.Column(verbose_name=_("Fase"), order_by=("phase__order",))
-    target_date = tables.DateColumn(verbose_name=_("Streefdatum"), format="SHORT_DATE_FORMAT")
-    updated_at = tables.Column(verbose_name=_("Laatst gewijzigd"))
-    round_state = tables.Column(verbose_name=_("Ronde"), empty_values=())
+    phase = tables.Column(verbose_name=_("Fase"), order_by=("phase__order", *TABLE_ORDER))
+    target_date = tables.DateColumn(
+        verbose_name=_("Streefdatum"),
+        format="SHORT_DATE_FORMAT",
+        order_by=("target_date", *TABLE_ORDER),
+    )
+    updated_at = tables.Column(
+        verbose_name=_("Laatst gewijzigd"), order_by=("updated_at", *TABLE_ORDER)
+    )
+    round_state = tables.Column(
+        verbose_name=_("Ronde"), empty_values=(), order_by=("round_state", *TABLE_ORDER)
+    )
     edit = tables.Column(
         verbose_name=_("Wijzigen"),
         empty_values=(),
