@@ -23,11 +23,15 @@ PHASE_FILLS = {
     "implemented": ("#39870c", "#ffffff"),
 }
 
-CHART_LABEL_WIDTH = 300
-CHART_BAR_WIDTH = 420
+# The chart is as wide as its column, from a phone to a desktop: bars are drawn in percent of
+# that width, heights and text in pixels (text stays 12-13 px, never scaled down). Each theme is
+# a line of text with its bar below it, so a phone gives the bars the whole width.
+CHART_BAR_AREA = 90  # percent of the width for the longest bar; its total follows it
+CHART_COUNT_MIN = 5  # percent: narrower segments carry no count (the table has every figure)
+CHART_LABEL_HEIGHT = 17
 CHART_BAR_HEIGHT = 22
-CHART_GAP = 8
-CHART_TOP = 8
+CHART_GAP = 12
+CHART_TOP = 4
 
 
 def overview_link(**filters: str) -> str:
@@ -59,13 +63,16 @@ def phase_counts_per_theme(rows, phase_codes: list[str], link=overview_link) -> 
 
 
 def bar_chart(per_theme: list[dict], phases: list) -> dict:
-    """Positions of every bar segment of the stacked bar chart (x, y, width) in SVG units."""
+    """Positions of every bar segment of the stacked bar chart: x and width in percent of the
+    chart's width, y in pixels, one theme name above each bar."""
     largest = max((item["total"] for item in per_theme), default=0) or 1
-    scale = CHART_BAR_WIDTH / largest
+    scale = CHART_BAR_AREA / largest
+    step = CHART_LABEL_HEIGHT + CHART_BAR_HEIGHT + CHART_GAP
     bars = []
     for index, item in enumerate(per_theme):
-        y = CHART_TOP + index * (CHART_BAR_HEIGHT + CHART_GAP)
-        x = CHART_LABEL_WIDTH
+        top = CHART_TOP + index * step
+        y = top + CHART_LABEL_HEIGHT
+        x = 0.0
         segments = []
         for phase, (count, link) in zip(phases, item["cells"], strict=True):
             if not count:
@@ -74,9 +81,10 @@ def bar_chart(per_theme: list[dict], phases: list) -> dict:
             fill, text_fill = PHASE_FILLS.get(phase.code, ("#888888", "#ffffff"))
             segments.append(
                 {
-                    "x": round(x, 1),
-                    "width": round(width, 1),
-                    "text_x": round(x + width / 2, 1),
+                    "x": round(x, 2),
+                    "width": round(width, 2),
+                    "text_x": round(x + width / 2, 2),
+                    "show_count": width >= CHART_COUNT_MIN,
                     "count": count,
                     "link": link,
                     "label": phase.short_label,
@@ -89,19 +97,17 @@ def bar_chart(per_theme: list[dict], phases: list) -> dict:
             {
                 "theme": item["theme"],
                 "total": item["total"],
+                "label_y": top + CHART_LABEL_HEIGHT - 5,
                 "y": y,
                 "text_y": y + CHART_BAR_HEIGHT / 2 + 4,
-                "total_x": round(x + 6, 1),
+                "total_x": round(x + 1, 2),
                 "segments": segments,
             }
         )
-    height = CHART_TOP * 2 + len(bars) * (CHART_BAR_HEIGHT + CHART_GAP)
     return {
         "bars": bars,
-        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 40,
-        "height": height,
+        "height": CHART_TOP * 2 + len(bars) * step - CHART_GAP,
         "bar_height": CHART_BAR_HEIGHT,
-        "label_x": CHART_LABEL_WIDTH - 8,
         "legend": [
             {"label": phase.short_label, "fill": PHASE_FILLS.get(phase.code, ("#888888",))[0]}
             for phase in phases
