@@ -55,9 +55,7 @@ def test_the_html_download_has_a_main_landmark_and_fits_a_phone(page, site, axe_
     assert page.get_by_text("Nog niet geïnformeerd").count() > 0
 
 
-def test_the_dashboard_chart_fits_a_phone_with_legible_text_and_wide_bars(
-    page, site, axe_source
-):
+def test_the_dashboard_chart_fits_a_phone_with_legible_text_and_wide_bars(page, site, axe_source):
     page.set_viewport_size(PHONE)
     page.goto(site + "/dashboard/")
     # At its own size: a theme name is as tall as on a desktop, not shrunk to half.

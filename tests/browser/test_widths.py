@@ -1,6 +1,7 @@
 """Every public page at 320 and 390 px, a sample of them and the admin's main pages at 390, 1366
 and 1920 px: nothing scrolls the page sideways (a wide table scrolls only inside its own
-region), no text runs out of its box, and no word is broken where it has no break point.
+region), no text runs out of its box, no word is broken where it has no break point, and no
+line starts with a separator "·".
 axe-core stays at 0 violations at 1366 and 1920 px (test_accessibility.py covers the desktop
 default and 390 px).
 """
@@ -73,6 +74,22 @@ LAYOUT_PROBLEMS = """
       const tops = new Set(rects.map(r => Math.round(r.top)));
       if (tops.size > 1) {
         problems.push(`word broken mid-way: "${match[0]}" in ${name(parent)}`);
+      }
+    }
+    // A separator "·" that starts a line: it belongs at the end of the line before it.
+    const rectOf = (target, start, end) => {
+      const range = document.createRange();
+      if (start === undefined) range.selectNodeContents(target);
+      else { range.setStart(target, start); range.setEnd(target, end); }
+      return [...range.getClientRects()].filter(r => r.width > 0);
+    };
+    for (const match of node.data.matchAll(/\\u00b7/g)) {
+      const dot = rectOf(node, match.index, match.index + 1)[0];
+      const head = node.data.slice(0, match.index).replace(/\\s+$/, '');
+      const before = head.length ? rectOf(node, head.length - 1, head.length)
+        : node.previousSibling ? rectOf(node.previousSibling) : [];
+      if (dot && before.length && dot.top > before[before.length - 1].top + 2) {
+        problems.push(`a line starts with "\\u00b7" in ${name(parent)}`);
       }
     }
   }
