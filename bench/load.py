@@ -53,6 +53,7 @@ def _targets(theme_slugs: list[str]) -> list[tuple[str, list[str], int]]:
     ]
     return [
         ("/", ["/"], REQUESTS),
+        ("/ (gzip, as a browser asks)", ["/"], REQUESTS),
         ("/?<filter per request>", [f"/?{q}" for q in varied], REQUESTS),
         ("/export/bijlage.json", ["/export/bijlage.json"], REQUESTS),
         ("/export/bijlage.pdf", ["/export/bijlage.pdf"], PDF_REQUESTS),
@@ -88,9 +89,13 @@ def _manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def _get(conn, path):
+# What a browser sends: the overview then comes compressed (SafeGZipMiddleware).
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def _get(conn, path, headers=None):
     start = time.perf_counter()
-    conn.request("GET", path, headers={"Host": HOST})
+    conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
     response = conn.getresponse()
     body = response.read()
     return response.status, len(body), time.perf_counter() - start
@@ -114,7 +119,7 @@ def _wait_until_healthy(port, deadline=30.0):
     raise SystemExit("gunicorn did not become healthy")
 
 
-def _run(port, name, paths, budget):
+def _run(port, name, paths, budget, headers=None):
     """Send `budget` requests from CONCURRENCY threads; stop early at TIME_LIMIT."""
     latencies, errors, sizes = [], [], []
     lock = threading.Lock()
@@ -132,7 +137,7 @@ def _run(port, name, paths, budget):
                 path = paths[counter[0] % len(paths)]
                 counter[0] += 1
             try:
-                status, size, seconds = _get(conn, path)
+                status, size, seconds = _get(conn, path, headers)
             except (OSError, http.client.HTTPException) as exc:
                 with lock:
                     errors.append(repr(exc))
@@ -178,12 +183,12 @@ def _gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
     )
 
 
-def _warm(port, path):
+def _warm(port, path, headers=None):
     """One request on each of a number of fresh connections, so that every worker (each has its
     own cache and its own database connections) has served ``path`` before it is measured."""
     for _ in range(4 * WORKERS * THREADS):
-        _get(http.client.HTTPConnection(HOST, port, timeout=60), path)
-    _run(port, "warm-up", [path], 4 * CONCURRENCY)
+        _get(http.client.HTTPConnection(HOST, port, timeout=60), path, headers)
+    _run(port, "warm-up", [path], 4 * CONCURRENCY, headers)
 
 
 def _bare_baseline(env, django_port, overview) -> dict:
@@ -348,13 +353,14 @@ def main():
     try:
         _wait_until_healthy(port)
         for name, paths, budget in _targets(slugs):
-            probe = _get(http.client.HTTPConnection(HOST, port, timeout=60), paths[0])
+            headers = GZIP if "gzip" in name else None
+            probe = _get(http.client.HTTPConnection(HOST, port, timeout=60), paths[0], headers)
             if probe[0] == 404:
                 print(f"{name}: not there (404), skipped")
                 continue
             if len(paths) == 1:
-                _warm(port, paths[0])  # not counted
-            result = _run(port, name, paths, budget)
+                _warm(port, paths[0], headers)  # not counted
+            result = _run(port, name, paths, budget, headers)
             result["first_ms"] = round(probe[2] * 1000, 1)  # the first, uncached request
             results.append(result)
         results.append(_bare_baseline(env, port, _body(port, "/")))

@@ -68,11 +68,14 @@ class OverviewView(TemplateView):
         key = _cache_key(f"overview:{user}", request, normalised_query(request.GET))
         content = cache.get(key)
         if content is not None:
-            return HttpResponse(content)
+            response = HttpResponse(content)
+            response.cache_key = key  # SafeGZipMiddleware compresses it once per key
+            return response
         response = super().get(request, *args, **kwargs)
         response.render()
         if response.status_code == 200:
             cache.set(key, response.content)
+            response.cache_key = key
         return response
 
     def render_to_response(self, context, **response_kwargs):

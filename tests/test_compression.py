@@ -51,3 +51,27 @@ def test_a_client_that_does_not_take_gzip_gets_plain_html_that_says_it_varies(cl
     assert not response.has_header("Content-Encoding")
     assert "Accept-Encoding" in response["Vary"]
     assert b"</html>" in response.content
+
+
+def test_a_cached_page_is_compressed_once_per_data_version_and_reads_the_same(client, public_data):
+    from unittest import mock
+
+    from django.middleware import gzip as django_gzip
+
+    from measures.cache import bump_data_version
+
+    plain = client.get("/").content
+    with mock.patch.object(
+        django_gzip, "compress_string", wraps=django_gzip.compress_string
+    ) as compress:
+        first = client.get("/", **GZIP)
+        second = client.get("/", **GZIP)
+        assert compress.call_count == 1
+        assert second["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in second["Vary"]
+        assert second["Content-Length"] == str(len(second.content))
+        assert gzip.decompress(second.content) == gzip.decompress(first.content) == plain
+        bump_data_version()  # any change: the page is made and compressed again
+        third = client.get("/", **GZIP)
+        assert compress.call_count == 2
+        assert gzip.decompress(third.content) == plain
