@@ -62,6 +62,7 @@ from .resources import (
     check_upload_size,
     read_sheet,
 )
+from .rows import TABLE_ORDER
 from .templatetags.bijlage import nl_date, phase_icon
 
 
@@ -688,6 +689,9 @@ class WorkstreamAdmin(SheetImportMixin, HistoryAdmin):
             .get_queryset(request)
             .annotate(last_informed_on=Max("letter_links__letter__date"))
             .prefetch_related("measure__vm_numbers")
+            # With the aggregate, Meta.ordering no longer applies (GROUP BY): the autocomplete
+            # of rows (footnotes, letter links) would page through them in no fixed order.
+            .order_by(*TABLE_ORDER)
         )
 
     def changelist_view(self, request, extra_context=None):

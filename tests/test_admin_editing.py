@@ -338,3 +338,22 @@ def test_setting_implemented_on_a_row_on_hold_changes_no_row_at_all(bijlage, cli
     assert other.phase_id == before
     messages = [str(m) for m in response.wsgi_request._messages]
     assert any("geen enkele rij gewijzigd" in m for m in messages)
+
+
+def test_the_row_autocomplete_pages_through_the_rows_in_table_order(bijlage, client, editor):
+    """A footnote's or letter link's row is picked from a paged list: every row once, in the
+    bijlage's order, however the database returns an unordered query."""
+    import warnings
+
+    from django.core.paginator import UnorderedObjectListWarning
+
+    client.force_login(editor)
+    params = {"app_label": "measures", "model_name": "footnote", "field_name": "workstream"}
+    seen = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        for page in (1, 2):
+            response = client.get(reverse("admin:autocomplete"), {**params, "page": page})
+            assert response.status_code == 200
+            seen += [int(result["id"]) for result in response.json()["results"]]
+    assert seen == list(Workstream.objects.in_table_order().values_list("pk", flat=True))
