@@ -98,6 +98,23 @@ def test_a_row_is_saved_with_the_reason_and_its_version_goes_up(bijlage, client,
     assert record.history_user == editor
 
 
+def test_the_saved_message_waits_through_a_cached_page_for_the_next_page_that_shows_it(
+    bijlage, client, editor
+):
+    """The message store is made only when used: a page from the cache in between (which shows
+    no messages) leaves the message for the next page that does."""
+    row = Workstream.objects.get(pk=3)
+    url = change_url(row)
+    data = form_data(client.get(url), status_text="Nieuwe stand.", change_reason="Peildatum")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    client.get(reverse("measures:overview"))  # rendered and cached
+    assert client.get(reverse("measures:overview")).status_code == 200  # from the cache
+    page = client.get(response["Location"]).content.decode()
+    assert "met succes gewijzigd" in page
+    assert "met succes gewijzigd" not in client.get(response["Location"]).content.decode()
+
+
 def test_a_row_is_not_saved_without_a_reason(bijlage, client, editor):
     row = Workstream.objects.get(pk=3)
     url = change_url(row)

@@ -1,19 +1,22 @@
-"""Middleware of the site: the content security policy, the language choice, compression where
-it is safe, a NUL in the address, a busy PDF renderer."""
+"""Middleware of the site: the content security policy, the language choice, messages made when
+used, compression where it is safe, a NUL in the address, a busy PDF renderer."""
 
 import threading
-from functools import cache
+from functools import cache, partial
 from urllib.parse import unquote_plus
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
 # What a view or response sets to get a policy of its own from django-csp (its decorators).
@@ -97,6 +100,27 @@ class ChosenLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class MessagesWhenUsedMiddleware(MessageMiddleware):
+    """Django's MessageMiddleware, with the message store made when a view or template first
+    uses it.
+
+    Django makes it (a cookie store, a session store, a signer) on every request. A page from
+    the cache never uses it, and making it was about a tenth of serving one (27 µs of 300). A
+    view that adds a message and a page that shows them (the ``messages`` context processor)
+    turn the lazy object into the store; only then is anything written to the response.
+    Messages left from an earlier request stay where they are, as with Django's own.
+    """
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(partial(default_storage, request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)
 
 
 class SafeGZipMiddleware(GZipMiddleware):

@@ -75,7 +75,8 @@ MIDDLEWARE = [
     "toeslagen_vm.middleware.RefuseNulMiddleware",
     # Every PDF slot of this process taken: 503 with Retry-After (measures.documents).
     "toeslagen_vm.middleware.RendererBusyMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, with the message store made only when used (see the class).
+    "toeslagen_vm.middleware.MessagesWhenUsedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout response.
