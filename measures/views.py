@@ -39,11 +39,17 @@ def normalised_query(query_dict, *, drop=()) -> str:
     return urlencode(items)
 
 
-def _cache_key(kind: str, request, query: str) -> str:
-    digest = hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+def _cache_prefix(kind: str, request) -> str:
+    """What every cached rendering of this kind for this request shares: audience, data
+    version (one query), language and day."""
     today = timezone.localdate().isoformat()  # "overdue" depends on the day
     audience = "live" if sees_live_state(request.user) else "public"
-    return f"measures:{kind}:{audience}:{data_version()}:{get_language()}:{today}:{digest}"
+    return f"measures:{kind}:{audience}:{data_version()}:{get_language()}:{today}"
+
+
+def _cache_key(prefix: str, query: str) -> str:
+    digest = hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"{prefix}:{digest}"
 
 
 def source_title(source):
@@ -65,7 +71,7 @@ class OverviewView(TemplateView):
     def get(self, request, *args, **kwargs):
         # Per user: what a page shows depends on who may see the live state.
         user = request.user.pk if request.user.is_authenticated else "anon"
-        key = _cache_key(f"overview:{user}", request, normalised_query(request.GET))
+        key = _cache_key(_cache_prefix(f"overview:{user}", request), normalised_query(request.GET))
         content = cache.get(key)
         if content is not None:
             response = HttpResponse(content)
@@ -162,7 +168,8 @@ def export_view(request, fmt: str):
         everything = normalised_query(request.GET, drop={PAGE_PARAMETER})
         # "download-pdf": stored by exports.store_download (the key once was "pdf", for
         # entries of another shape that a shared cache may still hold).
-        keys.append(_cache_key("download-pdf", request, everything))
+        prefix = _cache_prefix("download-pdf", request)
+        keys.append(_cache_key(prefix, everything))
         cached = cached_download(keys[0])
         if cached is not None:
             return cached
@@ -175,7 +182,7 @@ def export_view(request, fmt: str):
         # (?utm_source=…, a typo) it is not drawn again (a second or more of WeasyPrint).
         unknown = {name for name in request.GET if name not in query.filters} - {"peildatum"}
         known = normalised_query(request.GET, drop=unknown | {PAGE_PARAMETER})
-        key = _cache_key("download-pdf", request, known)
+        key = _cache_key(prefix, known)
         if key != keys[0]:
             cached = cached_download(key)
             if cached is not None:
