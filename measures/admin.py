@@ -998,10 +998,16 @@ class BoundedDateFieldListFilter(admin.DateFieldListFilter):
 
     ``?attempt_time__gte=0001-01-01`` in Amsterdam is a moment before the year 1 in UTC: Python
     cannot represent it and the list answered 500. Now the admin's own "wrong filter" redirect.
+    A typed date is a moment in the site's time zone (as Django reads it, without its warning);
+    the filter's own "no date" and "has date" choices (``__isnull``) are not dates.
     """
 
     def queryset(self, request, queryset):
-        for value in self.used_parameters.values():
+        for name in (self.lookup_kwarg_since, self.lookup_kwarg_until):
+            value = self.used_parameters.get(name)
+            if value is None:
+                continue
+            moments = []
             for item in value if isinstance(value, list) else [value]:
                 try:
                     moment = datetime.datetime.fromisoformat(str(item))
@@ -1010,6 +1016,8 @@ class BoundedDateFieldListFilter(admin.DateFieldListFilter):
                     moment.astimezone(datetime.UTC)
                 except (ValueError, OverflowError) as error:
                     raise IncorrectLookupParameters(error) from error
+                moments.append(moment)
+            self.used_parameters[name] = moments if isinstance(value, list) else moments[0]
         return super().queryset(request, queryset)
 
 

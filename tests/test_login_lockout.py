@@ -100,3 +100,33 @@ def test_an_x_forwarded_for_from_outside_the_trusted_proxies_is_ignored(client, 
         HTTP_X_FORWARDED_FOR="10.0.0.99",
     )
     assert response.status_code == 429
+
+
+def test_the_login_list_filters_on_a_logout_date_and_on_no_logout_date(admin_client):
+    """The admin's date filter of axes' login list: its own "no date" choice and a typed date
+    both filter; a date before the year 1 in UTC is the admin's "wrong filter" answer."""
+    import warnings
+
+    from axes.models import AccessLog
+    from django.utils import timezone
+
+    now = timezone.now()
+    AccessLog.objects.create(username="anna", ip_address="127.0.0.1", attempt_time=now)
+    AccessLog.objects.create(username="bert", attempt_time=now, logout_time=now)
+    url = reverse("admin:axes_accesslog_changelist")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # naive datetimes in the query
+        for query in (
+            {"logout_time__isnull": "True"},
+            {"logout_time__isnull": "False"},
+            {"attempt_time__gte": "2020-01-01", "attempt_time__lt": "9999-12-31"},
+        ):
+            response = admin_client.get(url, query)
+            assert response.status_code == 200, query
+            assert "e=1" not in response.get("Location", ""), query
+    for isnull in (True, False):
+        shown = admin_client.get(url, {"logout_time__isnull": str(isnull)}).context["cl"]
+        in_database = AccessLog.objects.filter(logout_time__isnull=isnull).count()
+        assert shown.result_count == in_database > 0
+    response = admin_client.get(url, {"attempt_time__gte": "0001-01-01"})
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
