@@ -24,7 +24,8 @@ WIDTHS = [390, *WIDE]
 
 # Run in the page: what a person would see as broken layout, one line per problem.
 LAYOUT_PROBLEMS = """
-() => {
+async () => {
+  await document.fonts.ready;  // the layout with the site's own fonts, not the fallback's
   const problems = [];
   const doc = document.documentElement;
   if (doc.scrollWidth > window.innerWidth + 1) {
