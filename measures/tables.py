@@ -73,7 +73,8 @@ class PageByKeyData(TableQuerysetData):
             return super().__getitem__(key)
         keys = list(self.data.values_list("pk", flat=True)[key])
         by_key = {row.pk: row for row in self.data.filter(pk__in=keys).order_by()}
-        return [by_key[pk] for pk in keys]
+        # A row deleted between the two reads is simply not on the page.
+        return [by_key[pk] for pk in keys if pk in by_key]
 
 
 class MyRowsFilter(django_filters.FilterSet):
